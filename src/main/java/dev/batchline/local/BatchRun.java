@@ -221,7 +221,10 @@ final class BatchRun {
                 }
             }
         }
-        progress.errorBytes = errors.flush();
+        long errorBytes = errors.flush();
+        synchronized (batch) {
+            progress.errorBytes = errorBytes;
+        }
         LOG.info("Local provider: batch {} expired after {} of {} requests", batch.id, progress.executed(),
                 progress.total);
         return end("expired", now);

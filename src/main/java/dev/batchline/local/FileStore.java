@@ -77,8 +77,10 @@ final class FileStore {
         long now = clock.millis() / 1000;
         StoredFile file = new StoredFile(id, seq.incrementAndGet(), Files.size(content), now,
                 expiresAfterSeconds == null ? null : now + expiresAfterSeconds, filename, purpose);
-        Files.move(content, content(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // the record first: a record whose content is missing is dropped on restart, and the content is still
+        // where it was, so adding it again works
         AtomicFiles.writeJson(dir.resolve(id + ".json"), file.toRecord());
+        Files.move(content, content(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         files.put(id, file);
         return file;
     }
