@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.jsonl.JsonlReader;
 
 /**
  * What a batch does in {@code validating}: reads its input file once, as a stream, and finds every line that OpenAI
@@ -45,7 +46,7 @@ final class BatchInputCheck {
         Map<String, Integer> seen = new HashMap<>();
         String model = null;
         int requests = 0;
-        try (JsonlLines lines = new JsonlLines(input, 0, 1)) {
+        try (JsonlReader lines = new JsonlReader(input, 0, 1)) {
             while (lines.next() && errors.size() < MAX_ERRORS) {
                 if (lines.blank()) {
                     continue;

@@ -19,6 +19,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.jsonl.JsonlReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,7 +209,7 @@ final class BatchRun {
             }
             long start = batch.status().equals("in_progress") && window != null ? window.end() : 0;
             int line = batch.status().equals("in_progress") && window != null ? window.nextLine() : 1;
-            try (JsonlLines lines = new JsonlLines(input, start, line)) {
+            try (JsonlReader lines = new JsonlReader(input, start, line)) {
                 while (lines.next()) {
                     if (!lines.blank()) {
                         try {
@@ -278,7 +279,7 @@ final class BatchRun {
         List<long[]> lines = new ArrayList<>(WINDOW);
         long end = progress.windowStart;
         int nextLine = progress.windowLine;
-        try (JsonlLines reader = new JsonlLines(runner.files().content(batch.inputFileId), progress.windowStart,
+        try (JsonlReader reader = new JsonlReader(runner.files().content(batch.inputFileId), progress.windowStart,
                 progress.windowLine)) {
             while (lines.size() < WINDOW && reader.next()) {
                 if (!reader.blank()) {

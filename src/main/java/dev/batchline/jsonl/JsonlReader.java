@@ -1,4 +1,4 @@
-package dev.batchline.local;
+package dev.batchline.jsonl;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,35 +10,63 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * Reads a JSONL file line by line as raw bytes, from any byte offset, knowing where each line starts and ends and
- * its number in the file. Line ends are LF or CRLF; the bytes of a line exclude them.
+ * Reads a JSONL file line by line as raw bytes, from any byte offset, knowing where each line starts and ends and its
+ * number in the file. Line ends are LF or CRLF and are not part of a line's bytes; a UTF-8 byte order mark at the
+ * start of the file is skipped. A line longer than the limit is not held in memory: it is read past and reported by
+ * {@link #tooLong()}.
  */
-final class JsonlLines implements Closeable {
+public final class JsonlReader implements Closeable {
 
     private static final int BUFFER = 64 * 1024;
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final InputStream in;
+    private final int maxLineBytes;
     private final byte[] buffer = new byte[BUFFER];
     private int bufferPos;
     private int bufferEnd;
     private byte[] line = new byte[256];
     private int length;
+    private long lineBytes;
     private long offset;
     private long end;
     private int number;
 
-    JsonlLines(Path file, long startOffset, int firstLineNumber) throws IOException {
+    public JsonlReader(Path file, long startOffset, int firstLineNumber) throws IOException {
+        this(file, startOffset, firstLineNumber, Integer.MAX_VALUE);
+    }
+
+    public JsonlReader(Path file, long startOffset, int firstLineNumber, int maxLineBytes) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         channel.position(startOffset);
         this.in = Channels.newInputStream(channel);
         this.end = startOffset;
         this.number = firstLineNumber - 1;
+        this.maxLineBytes = maxLineBytes;
+        if (startOffset == 0) {
+            skipByteOrderMark();
+        }
+    }
+
+    private void skipByteOrderMark() throws IOException {
+        while (bufferEnd < BOM.length) {
+            int read = in.read(buffer, bufferEnd, BUFFER - bufferEnd);
+            if (read < 0) {
+                break;
+            }
+            bufferEnd += read;
+        }
+        if (bufferEnd >= BOM.length && Arrays.equals(buffer, 0, BOM.length, BOM, 0, BOM.length)) {
+            bufferPos = BOM.length;
+            end = BOM.length;
+        }
     }
 
     /** Moves to the next line; false at the end of the file. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         offset = end;
         length = 0;
+        lineBytes = 0;
         boolean any = false;
         while (true) {
             if (bufferPos == bufferEnd) {
@@ -70,14 +98,20 @@ final class JsonlLines implements Closeable {
                 break;
             }
         }
-        if (length > 0 && line[length - 1] == '\r') {
+        if (!tooLong() && length > 0 && line[length - 1] == '\r') {
             length--;
+            lineBytes--;
         }
         number++;
         return true;
     }
 
     private void append(int from, int count) {
+        lineBytes += count;
+        if (lineBytes > maxLineBytes) {
+            length = 0;
+            return;
+        }
         if (length + count > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
         }
@@ -85,29 +119,43 @@ final class JsonlLines implements Closeable {
         length += count;
     }
 
-    byte[] bytes() {
+    /** The line's bytes, valid up to {@link #length()} until the next call of {@link #next()}. */
+    public byte[] bytes() {
         return line;
     }
 
-    int length() {
+    public int length() {
         return length;
     }
 
+    /** True when the line is longer than the limit; its bytes are then not available. */
+    public boolean tooLong() {
+        return lineBytes > maxLineBytes;
+    }
+
+    /** The line's length in bytes without its line end, also when it is too long to hold. */
+    public long lineBytes() {
+        return lineBytes;
+    }
+
     /** Byte offset where this line starts. */
-    long offset() {
+    public long offset() {
         return offset;
     }
 
     /** Byte offset just after this line's end. */
-    long end() {
+    public long end() {
         return end;
     }
 
-    int number() {
+    public int number() {
         return number;
     }
 
-    boolean blank() {
+    public boolean blank() {
+        if (tooLong()) {
+            return false;
+        }
         for (int i = 0; i < length; i++) {
             byte b = line[i];
             if (b != ' ' && b != '\t' && b != '\r') {
