@@ -1,0 +1,260 @@
+package dev.batchline.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads and writes batches, and which sources they carry, in the state store. */
+public final class Batches {
+
+    private Batches() {
+    }
+
+    /** A new open batch whose spool is {@code batches/<id>/input.jsonl}. */
+    public static BatchRecord open(Connection c, String provider, String endpoint, String model, Instant now)
+            throws SQLException {
+        long id = insert(c, provider, endpoint, model, BatchRecord.OPEN, "", 0, 0, null, now);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET spool = ? WHERE id = ?")) {
+            ps.setString(1, "batches/" + id + "/input.jsonl");
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        return find(c, id).orElseThrow();
+    }
+
+    /** A sealed batch that resubmits records of {@code retryOf}, from a spool written already. */
+    public static BatchRecord sealedRetry(Connection c, BatchRecord retryOf, String spool, int requests, long bytes,
+                                          Instant now) throws SQLException {
+        long id = insert(c, retryOf.provider(), retryOf.endpoint(), retryOf.model(), BatchRecord.SEALED, spool,
+                requests, bytes, retryOf.id(), now);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET sealed_at = ? WHERE id = ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        return find(c, id).orElseThrow();
+    }
+
+    private static long insert(Connection c, String provider, String endpoint, String model, String status,
+                               String spool, int requests, long bytes, Long retryOf, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO batch (idempotency_key, provider, endpoint, model, status, spool, requests, bytes,"
+                + " retry_of, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, provider);
+            ps.setString(3, endpoint);
+            ps.setString(4, model);
+            ps.setString(5, status);
+            ps.setString(6, spool);
+            ps.setInt(7, requests);
+            ps.setLong(8, bytes);
+            if (retryOf == null) {
+                ps.setNull(9, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(9, retryOf);
+            }
+            ps.setLong(10, now.toEpochMilli());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public static Optional<BatchRecord> find(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM batch WHERE id = ?")) {
+            ps.setLong(1, id);
+            List<BatchRecord> found = all(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    public static List<BatchRecord> withStatus(Connection c, String... statuses) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch WHERE status IN (");
+        for (int i = 0; i < statuses.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.append(") ORDER BY id").toString())) {
+            for (int i = 0; i < statuses.length; i++) {
+                ps.setString(i + 1, statuses[i]);
+            }
+            return all(ps);
+        }
+    }
+
+    /** Records what an open spool holds now: its committed length, request count and model. */
+    public static void saveSpool(Connection c, long id, int requests, long bytes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET requests = ?, bytes = ? WHERE id = ?")) {
+            ps.setInt(1, requests);
+            ps.setLong(2, bytes);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void seal(Connection c, long id, Instant now) throws SQLException {
+        update(c, id, "UPDATE batch SET status = ?, sealed_at = ? WHERE id = ?", BatchRecord.SEALED, now);
+    }
+
+    public static void recordUpload(Connection c, long id, String inputFileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, input_file_id = ? WHERE id = ?")) {
+            ps.setString(1, BatchRecord.UPLOADED);
+            ps.setString(2, inputFileId);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void recordSubmission(Connection c, long id, String providerBatchId, String providerStatus,
+                                        Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, provider_batch_id = ?, provider_status = ?, submitted_at = ?"
+                + " WHERE id = ?")) {
+            ps.setString(1, BatchRecord.SUBMITTED);
+            ps.setString(2, providerBatchId);
+            ps.setString(3, providerStatus);
+            ps.setLong(4, now.toEpochMilli());
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the provider's view of a running batch. */
+    public static void recordProgress(Connection c, long id, String providerStatus, Integer total, Integer completed,
+                                      Integer failed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET provider_status = ?, total = ?, completed = ?, failed = ? WHERE id = ?")) {
+            ps.setString(1, providerStatus);
+            Sql.setInteger(ps, 2, total);
+            Sql.setInteger(ps, 3, completed);
+            Sql.setInteger(ps, 4, failed);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records that the provider ended the batch, with the files to fetch and its errors. */
+    public static void recordEnd(Connection c, long id, String outputFileId, String errorFileId, String errors,
+                                 Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, output_file_id = ?, error_file_id = ?, errors = ?, ended_at = ?"
+                + " WHERE id = ?")) {
+            ps.setString(1, BatchRecord.ENDED);
+            ps.setString(2, outputFileId);
+            ps.setString(3, errorFileId);
+            ps.setString(4, errors);
+            ps.setLong(5, now.toEpochMilli());
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void markProcessed(Connection c, long id, Instant now) throws SQLException {
+        update(c, id, "UPDATE batch SET status = ?, processed_at = ? WHERE id = ?", BatchRecord.PROCESSED, now);
+    }
+
+    private static void update(Connection c, long id, String sql, String status, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, status);
+            ps.setLong(2, now.toEpochMilli());
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sets how many requests of each source the batch carries. */
+    public static void saveSourceRequests(Connection c, long batchId, Map<Long, Integer> requestsBySource)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "MERGE INTO batch_source (batch_id, source_id, requests) KEY (batch_id, source_id) VALUES (?, ?, ?)")) {
+            for (Map.Entry<Long, Integer> entry : requestsBySource.entrySet()) {
+                ps.setLong(1, batchId);
+                ps.setLong(2, entry.getKey());
+                ps.setInt(3, entry.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Records what became of one source's requests in a batch. */
+    public static void saveOutcome(Connection c, BatchSource outcome) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch_source SET succeeded = ?, failed = ?, retried = ?, prompt_tokens = ?,"
+                + " completion_tokens = ? WHERE batch_id = ? AND source_id = ?")) {
+            ps.setInt(1, outcome.succeeded());
+            ps.setInt(2, outcome.failed());
+            ps.setInt(3, outcome.retried());
+            ps.setLong(4, outcome.promptTokens());
+            ps.setLong(5, outcome.completionTokens());
+            ps.setLong(6, outcome.batchId());
+            ps.setLong(7, outcome.sourceId());
+            ps.executeUpdate();
+        }
+    }
+
+    public static List<BatchSource> sourcesOf(Connection c, long batchId) throws SQLException {
+        return batchSources(c, "SELECT * FROM batch_source WHERE batch_id = ? ORDER BY source_id", batchId);
+    }
+
+    public static List<BatchSource> batchesOf(Connection c, long sourceId) throws SQLException {
+        return batchSources(c, "SELECT * FROM batch_source WHERE source_id = ? ORDER BY batch_id", sourceId);
+    }
+
+    /** Whether every source with records in the batch has been delivered. */
+    public static boolean allSourcesDelivered(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM batch_source bs JOIN source s ON s.id = bs.source_id WHERE bs.batch_id = ?"
+                + " AND s.status <> ?")) {
+            ps.setLong(1, batchId);
+            ps.setString(2, Source.DELIVERED);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        }
+    }
+
+    private static List<BatchSource> batchSources(Connection c, String sql, long id) throws SQLException {
+        List<BatchSource> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new BatchSource(rs.getLong("batch_id"), rs.getLong("source_id"), rs.getInt("requests"),
+                            rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("retried"),
+                            rs.getLong("prompt_tokens"), rs.getLong("completion_tokens")));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<BatchRecord> all(PreparedStatement ps) throws SQLException {
+        List<BatchRecord> batches = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                batches.add(new BatchRecord(rs.getLong("id"), rs.getString("idempotency_key"),
+                        rs.getString("provider"), rs.getString("endpoint"), rs.getString("model"),
+                        rs.getString("status"), rs.getString("spool"), rs.getInt("requests"), rs.getLong("bytes"),
+                        Sql.number(rs, "retry_of"), rs.getString("input_file_id"),
+                        rs.getString("provider_batch_id"), rs.getString("provider_status"),
+                        Sql.integer(rs, "total"), Sql.integer(rs, "completed"), Sql.integer(rs, "failed"),
+                        rs.getString("output_file_id"), rs.getString("error_file_id"), rs.getString("errors"),
+                        Sql.instant(rs, "opened_at"), Sql.instant(rs, "sealed_at"), Sql.instant(rs, "submitted_at"),
+                        Sql.instant(rs, "ended_at"), Sql.instant(rs, "processed_at")));
+            }
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.batchline.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes sources in the state store. */
+public final class Sources {
+
+    private Sources() {
+    }
+
+    /** The most recent source taken from a file with this identity (name, size, modification time). */
+    public static Optional<Source> findByIdentity(Connection c, String identity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM source WHERE identity = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, identity);
+            return first(ps);
+        }
+    }
+
+    public static Optional<Source> find(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM source WHERE id = ?")) {
+            ps.setLong(1, id);
+            return first(ps);
+        }
+    }
+
+    public static Source create(Connection c, String name, String identity, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO source (name, identity, status, created_at) VALUES (?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, name);
+            ps.setString(2, identity);
+            ps.setString(3, Source.INGESTING);
+            ps.setLong(4, now.toEpochMilli());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return find(c, keys.getLong(1)).orElseThrow();
+            }
+        }
+    }
+
+    /** Saves an intake checkpoint; with {@code ingestedAt} set, the source is ingested. */
+    public static void saveProgress(Connection c, long id, long readOffset, int nextLine, int records, int invalid,
+                                    long recordsBytes, Instant ingestedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE source SET read_offset = ?, next_line = ?, records = ?, invalid = ?, records_bytes = ?,"
+                + " status = ?, ingested_at = ? WHERE id = ?")) {
+            ps.setLong(1, readOffset);
+            ps.setInt(2, nextLine);
+            ps.setInt(3, records);
+            ps.setInt(4, invalid);
+            ps.setLong(5, recordsBytes);
+            ps.setString(6, ingestedAt == null ? Source.INGESTING : Source.INGESTED);
+            Sql.setInstant(ps, 7, ingestedAt);
+            ps.setLong(8, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void markDelivered(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE source SET status = ?, delivered_at = ? WHERE id = ?")) {
+            ps.setString(1, Source.DELIVERED);
+            ps.setLong(2, now.toEpochMilli());
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static List<Source> withStatus(Connection c, String status) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM source WHERE status = ? ORDER BY id")) {
+            ps.setString(1, status);
+            return all(ps);
+        }
+    }
+
+    /** Ingested sources none of whose records wait in a batch that is not processed yet. */
+    public static List<Source> readyToDeliver(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM source s WHERE s.status = ? AND NOT EXISTS (SELECT 1 FROM batch_source bs"
+                + " JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id AND b.status <> ?) ORDER BY s.id")) {
+            ps.setString(1, Source.INGESTED);
+            ps.setString(2, BatchRecord.PROCESSED);
+            return all(ps);
+        }
+    }
+
+    private static Optional<Source> first(PreparedStatement ps) throws SQLException {
+        List<Source> all = all(ps);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    private static List<Source> all(PreparedStatement ps) throws SQLException {
+        List<Source> sources = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sources.add(new Source(rs.getLong("id"), rs.getString("name"), rs.getString("status"),
+                        rs.getLong("read_offset"), rs.getInt("next_line"), rs.getInt("records"), rs.getInt("invalid"),
+                        rs.getLong("records_bytes"), Sql.instant(rs, "created_at"), Sql.instant(rs, "ingested_at"),
+                        Sql.instant(rs, "delivered_at")));
+            }
+        }
+        return sources;
+    }
+}
