@@ -1,21 +1,80 @@
 package dev.batchline;
 
+import java.nio.file.Path;
+import java.time.Clock;
+
+import dev.batchline.batch.BatchResults;
+import dev.batchline.batch.Polling;
+import dev.batchline.batch.Spools;
+import dev.batchline.batch.Submission;
 import dev.batchline.config.Settings;
+import dev.batchline.inbox.Intake;
+import dev.batchline.inbox.RecordFormat;
 import dev.batchline.local.LocalProvider;
 import dev.batchline.local.LocalProviderSettings;
+import dev.batchline.outbox.Delivery;
+import dev.batchline.outbox.Prices;
+import dev.batchline.provider.Downloads;
+import dev.batchline.provider.Provider;
+import dev.batchline.provider.ProviderClient;
+import dev.batchline.provider.RetryPolicy;
+import dev.batchline.realtime.RealtimeCall;
+import dev.batchline.state.StateStore;
+import dev.batchline.work.WorkFolder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
 
-/** Wires Batchline's beans into the Camel registry, from the {@code batchline.*} properties. */
+/**
+ * Wires Batchline's beans into the Camel registry from the {@code batchline.*} properties, in one place, in the
+ * order they depend on each other. The routes in {@code routes/} call them by these names.
+ */
 public class BatchlineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.of(context);
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+
+        LocalProvider local = null;
         if (settings.bool("batchline.local.enabled", true)) {
-            LocalProvider provider = new LocalProvider(LocalProviderSettings.from(settings));
-            context.getRegistry().bind("localProvider", provider);
-            context.addService(provider, true, true);
+            local = new LocalProvider(LocalProviderSettings.from(settings));
+            registry.bind("localProvider", local);
+            context.addService(local, true, true);
         }
+        Provider provider = Provider.from(settings, local);
+        registry.bind("provider", provider);
+
+        WorkFolder work = new WorkFolder(Path.of(settings.string("batchline.work", "work")));
+        StateStore store = new StateStore(work.state());
+        registry.bind("stateStore", store);
+        context.addService(store, true, true);
+
+        Spools spools = new Spools(store, work, provider.name(),
+                settings.integer("batchline.batch.max-requests", 50_000),
+                settings.bytes("batchline.batch.max-bytes", "200MB"),
+                settings.duration("batchline.batch.max-wait", "5m"), clock);
+        registry.bind("spools", spools);
+        context.addService(spools, true, true);
+
+        RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
+                settings.value("batchline.system"));
+        registry.bind("intake", new Intake(store, spools, work, format,
+                (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"), clock));
+
+        ProviderClient client = new ProviderClient(context.createProducerTemplate(), provider);
+        registry.bind("providerClient", client);
+        registry.bind("downloads", new Downloads());
+        registry.bind("retryPolicy", new RetryPolicy(settings.duration("batchline.retry.initial-delay", "500ms"),
+                settings.duration("batchline.retry.max-delay", "30s")));
+        registry.bind("submission", new Submission(store, work, client, clock));
+        registry.bind("polling", new Polling(store, client, clock));
+        registry.bind("batchResults", new BatchResults(store, work, client,
+                settings.integer("batchline.batch.max-attempts", 3), clock));
+        registry.bind("delivery", new Delivery(store, work, Path.of(settings.string("batchline.outbox", "outbox")),
+                new Prices(settings.value("batchline.prices"), settings.decimal("batchline.prices.batch-share", 0.5)),
+                clock));
+        registry.bind("realtimeCall", new RealtimeCall(provider, settings.string("batchline.model", "gpt-4o-mini")));
     }
 }

@@ -1,0 +1,322 @@
+package dev.batchline.batch;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.jsonl.JsonlReader;
+import dev.batchline.provider.ProviderClient;
+import dev.batchline.provider.ProviderException;
+import dev.batchline.state.BatchRecord;
+import dev.batchline.state.BatchSource;
+import dev.batchline.state.Batches;
+import dev.batchline.state.StateStore;
+import dev.batchline.work.RequestId;
+import dev.batchline.work.Slots;
+import dev.batchline.work.WorkFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens when a provider batch has ended: its output and error files are downloaded, every result is filed
+ * in its source's slots, and records that did not get a final answer (expired, cancelled, dropped by a failed
+ * batch, or failed with a retryable status) go into a new batch, up to {@code maxAttempts}; after that they are
+ * failed with the provider's reason. Processing a batch again after a crash gives the same result.
+ */
+public final class BatchResults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchResults.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StateStore store;
+    private final WorkFolder work;
+    private final ProviderClient client;
+    private final int maxAttempts;
+    private final Clock clock;
+
+    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, int maxAttempts, Clock clock) {
+        this.store = store;
+        this.work = work;
+        this.client = client;
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+    }
+
+    /** Processes every batch that ended; returns how many were processed. */
+    public int processEnded() {
+        List<BatchRecord> ended = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED));
+        int processed = 0;
+        for (BatchRecord batch : ended) {
+            try {
+                process(batch);
+                processed++;
+            } catch (ProviderException e) {
+                LOG.warn("Could not fetch the results of {} yet: {}; trying again shortly", batch.label(),
+                        e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Processing the results of " + batch.label() + " failed", e);
+            }
+        }
+        return processed;
+    }
+
+    void process(BatchRecord batch) throws IOException {
+        Path output = fetch(batch.outputFileId(), work.output(batch.id()));
+        Path errors = fetch(batch.errorFileId(), work.errors(batch.id()));
+        try (Filing filing = new Filing(batch)) {
+            if (output != null) {
+                filing.fileLines(output, Slots.OUTPUT);
+            }
+            if (errors != null) {
+                filing.fileLines(errors, Slots.ERROR);
+            }
+            filing.fileUnanswered();
+            filing.commit();
+        }
+    }
+
+    private Path fetch(String fileId, Path target) {
+        if (fileId == null) {
+            return null;
+        }
+        if (!Files.exists(target)) {
+            client.download(fileId, target);
+        }
+        return target;
+    }
+
+    /** Files one batch's results, per source, and gathers what to resubmit. */
+    private final class Filing implements AutoCloseable {
+
+        private final BatchRecord batch;
+        private final Map<String, String[]> failedLines;
+        private final String[] batchError;
+        private final Map<Long, Slots> slots = new HashMap<>();
+        private final Map<Long, FileChannel> failures = new HashMap<>();
+        private final Map<Long, int[]> counts = new HashMap<>();
+        private final Map<Long, long[]> tokens = new HashMap<>();
+        private final Map<Long, Integer> retryBySource = new HashMap<>();
+        private final Set<RequestId> answered = new HashSet<>();
+        private final Set<RequestId> toRetry = new HashSet<>();
+        private final Path retrySpool;
+        private OutputStream retry;
+        private int retried;
+        private long retryBytes;
+
+        Filing(BatchRecord batch) throws JsonProcessingException {
+            this.batch = batch;
+            this.retrySpool = work.batch(batch.id()).resolve("retry.jsonl");
+            this.failedLines = new HashMap<>();
+            String[] first = null;
+            if (batch.errors() != null) {
+                for (JsonNode error : JSON.readTree(batch.errors())) {
+                    String[] reason = {error.path("code").asText("batch_failed"), error.path("message").asText("")};
+                    if (error.hasNonNull("line")) {
+                        failedLines.put(error.get("line").asText(), reason);
+                    }
+                    if (first == null) {
+                        first = reason;
+                    }
+                }
+            }
+            this.batchError = first;
+        }
+
+        /** Files the lines of a downloaded output or error file. */
+        void fileLines(Path file, byte kind) throws IOException {
+            try (JsonlReader lines = new JsonlReader(file, 0, 1)) {
+                while (lines.next()) {
+                    if (lines.blank()) {
+                        continue;
+                    }
+                    JsonNode line = JSON.readTree(lines.bytes(), 0, lines.length());
+                    RequestId id = RequestId.parse(line.path("custom_id").asText(null));
+                    if (id == null || !answered.add(id)) {
+                        LOG.warn("{}: ignoring a result line with an unknown or repeated custom_id {}", batch.label(),
+                                line.path("custom_id"));
+                        continue;
+                    }
+                    JsonNode response = line.path("response");
+                    int status = response.path("status_code").asInt(0);
+                    boolean success = kind == Slots.OUTPUT && status >= 200 && status < 300
+                                      && line.path("error").isNull();
+                    if (success) {
+                        slots(id.source()).put(id.ordinal(), Slots.OUTPUT, batch.id(), lines.offset(),
+                                lines.length());
+                        count(id.source(), 0);
+                        JsonNode usage = response.path("body").path("usage");
+                        long[] sourceTokens = tokens.computeIfAbsent(id.source(), s -> new long[2]);
+                        sourceTokens[0] += usage.path("prompt_tokens").asLong(usage.path("input_tokens").asLong());
+                        sourceTokens[1] += usage.path("completion_tokens").asLong(
+                                usage.path("output_tokens").asLong());
+                    } else if (retryable(status) && id.attempt() < maxAttempts) {
+                        toRetry.add(id);
+                    } else {
+                        slots(id.source()).put(id.ordinal(), kind, batch.id(), lines.offset(), lines.length());
+                        count(id.source(), 1);
+                    }
+                }
+            }
+        }
+
+        /** Retryable: no HTTP answer at all (expired, cancelled, ...), or 408, 409, 429, 5xx. */
+        private boolean retryable(int status) {
+            return status == 0 || status == 408 || status == 409 || status == 429 || status >= 500;
+        }
+
+        /** Walks the input: resubmits the records to retry and those without any line, or fails them. */
+        void fileUnanswered() throws IOException {
+            Path input = work.resolve(batch.spool());
+            try (JsonlReader lines = new JsonlReader(input, 0, 1)) {
+                while (lines.next()) {
+                    if (lines.blank()) {
+                        continue;
+                    }
+                    ObjectNode line = (ObjectNode) JSON.readTree(lines.bytes(), 0, lines.length());
+                    RequestId id = RequestId.parse(line.path("custom_id").asText(null));
+                    if (id == null || answered.contains(id) && !toRetry.contains(id)) {
+                        continue;
+                    }
+                    String[] rejected = failedLines.get(Integer.toString(lines.number()));
+                    if (rejected != null) {
+                        fail(id, rejected[0], "The provider rejected this request: " + rejected[1]);
+                    } else if (id.attempt() < maxAttempts) {
+                        resubmit(line, id);
+                    } else {
+                        failUnanswered(id);
+                    }
+                }
+            }
+        }
+
+        /** Fails a record that got no answer in its last attempt, with the reason its batch gave. */
+        private void failUnanswered(RequestId id) throws IOException {
+            String status = batch.providerStatus() == null ? "" : batch.providerStatus();
+            String tried = " (attempt " + id.attempt() + " of " + maxAttempts + ", batch " + batch.providerBatchId()
+                           + ")";
+            switch (status) {
+                case "expired" -> fail(id, "batch_expired", "The batch expired before this request ran" + tried
+                                                            + ".");
+                case "cancelled" -> fail(id, "batch_cancelled", "The batch was cancelled before this request ran"
+                                                                + tried + ".");
+                case "failed" -> fail(id, batchError != null ? batchError[0] : "batch_failed",
+                        "The provider failed the batch" + tried + (batchError != null ? ": " + batchError[1] : "."));
+                default -> fail(id, "missing_result", "The provider returned no result for this request" + tried
+                                                      + ".");
+            }
+        }
+
+        private void resubmit(ObjectNode line, RequestId id) throws IOException {
+            if (retry == null) {
+                Files.createDirectories(retrySpool.getParent());
+                retry = new BufferedOutputStream(Files.newOutputStream(retrySpool), 64 * 1024);
+            }
+            line.put("custom_id", id.nextAttempt().text());
+            byte[] bytes = JSON.writeValueAsBytes(line);
+            retry.write(bytes);
+            retry.write('\n');
+            retryBytes += bytes.length + 1;
+            retried++;
+            retryBySource.merge(id.source(), 1, Integer::sum);
+            count(id.source(), 2);
+        }
+
+        private void fail(RequestId id, String code, String message) throws IOException {
+            FileChannel channel = failures.computeIfAbsent(id.source(), source -> open(work.failures(source)));
+            ObjectNode line = JSON.createObjectNode();
+            line.putNull("id");
+            line.put("custom_id", id.text());
+            line.putNull("response");
+            line.putObject("error").put("code", code).put("message", message);
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            long offset = channel.size();
+            channel.write(ByteBuffer.wrap(bytes), offset);
+            slots(id.source()).put(id.ordinal(), Slots.FAILURE, batch.id(), offset, bytes.length - 1);
+            count(id.source(), 1);
+        }
+
+        private FileChannel open(Path file) {
+            try {
+                Files.createDirectories(file.getParent());
+                return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private Slots slots(long source) {
+            return slots.computeIfAbsent(source, s -> {
+                try {
+                    return new Slots(work.slots(s));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        /** Counts per source: 0 succeeded, 1 failed, 2 resubmitted. */
+        private void count(long source, int which) {
+            counts.computeIfAbsent(source, s -> new int[3])[which]++;
+        }
+
+        void commit() throws IOException {
+            if (retry != null) {
+                retry.close();
+                retry = null;
+            }
+            store.inTransaction(c -> {
+                Long retryBatch = null;
+                if (retried > 0) {
+                    BatchRecord next = Batches.sealedRetry(c, batch, work.root().relativize(retrySpool).toString()
+                            .replace('\\', '/'), retried, retryBytes, clock.instant());
+                    Batches.saveSourceRequests(c, next.id(), retryBySource);
+                    retryBatch = next.id();
+                }
+                for (BatchSource row : Batches.sourcesOf(c, batch.id())) {
+                    int[] count = counts.getOrDefault(row.sourceId(), new int[3]);
+                    long[] used = tokens.getOrDefault(row.sourceId(), new long[2]);
+                    Batches.saveOutcome(c, new BatchSource(batch.id(), row.sourceId(), row.requests(), count[0],
+                            count[1], count[2], used[0], used[1]));
+                }
+                Batches.markProcessed(c, batch.id(), clock.instant());
+                int succeeded = counts.values().stream().mapToInt(count -> count[0]).sum();
+                int failed = counts.values().stream().mapToInt(count -> count[1]).sum();
+                LOG.info("Filed the results of {}, {}: {} succeeded, {} failed{}", batch.label(),
+                        batch.providerStatus(), succeeded, failed,
+                        retried > 0 ? ", " + retried + " resubmitted as batch " + retryBatch : "");
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (retry != null) {
+                retry.close();
+            }
+            for (Slots open : slots.values()) {
+                open.close();
+            }
+            for (FileChannel channel : failures.values()) {
+                channel.close();
+            }
+        }
+    }
+}

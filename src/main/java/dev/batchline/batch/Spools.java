@@ -1,0 +1,198 @@
+package dev.batchline.batch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.batchline.state.BatchRecord;
+import dev.batchline.state.BatchSource;
+import dev.batchline.state.Batches;
+import dev.batchline.state.StateStore;
+import dev.batchline.work.WorkFolder;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open batches, one per {@link BatchKey}, on disk. A batch is sealed when it reaches the request or byte limit,
+ * when it is older than the longest wait, or when the inbox has nothing more for it. Intake holds {@link #lock()}
+ * while it reads a source, so sealing never cuts into a source that has not reached a checkpoint.
+ */
+public final class Spools implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Spools.class);
+
+    private final StateStore store;
+    private final WorkFolder work;
+    private final String provider;
+    private final int maxRequests;
+    private final long maxBytes;
+    private final Duration maxWait;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<BatchKey, Spool> open = new HashMap<>();
+
+    public Spools(StateStore store, WorkFolder work, String provider, int maxRequests, long maxBytes,
+                  Duration maxWait, Clock clock) {
+        this.store = store;
+        this.work = work;
+        this.provider = provider;
+        this.maxRequests = maxRequests;
+        this.maxBytes = maxBytes;
+        this.maxWait = maxWait;
+        this.clock = clock;
+    }
+
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    /** Reopens the batches that were open when Batchline stopped, cut back to their last checkpoint. */
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            store.inTransaction(c -> {
+                for (BatchRecord record : Batches.withStatus(c, BatchRecord.OPEN)) {
+                    Map<Long, Integer> bySource = new HashMap<>();
+                    for (BatchSource row : Batches.sourcesOf(c, record.id())) {
+                        bySource.put(row.sourceId(), row.requests());
+                    }
+                    Spool spool = new Spool(record, work.resolve(record.spool()), bySource);
+                    open.put(spool.key(), spool);
+                    LOG.info("Reopened batch {} with {} requests", record.id(), record.requests());
+                }
+                return null;
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The open batch for the key, opened now when there is none. The caller holds the lock. */
+    public Spool spoolFor(BatchKey key) throws IOException {
+        Spool spool = open.get(key);
+        if (spool == null) {
+            BatchRecord record = store.inTransaction(c -> Batches.open(c, provider, key.endpoint(), key.model(),
+                    clock.instant()));
+            spool = new Spool(record, work.resolve(record.spool()), Map.of());
+            open.put(key, spool);
+        }
+        return spool;
+    }
+
+    /** Whether a line of this many bytes still fits into the spool. */
+    public boolean fits(Spool spool, int lineBytes) {
+        return spool.requests() == 0
+               || spool.requests() + 1 <= maxRequests && spool.bytes() + lineBytes <= maxBytes;
+    }
+
+    /** Why the spool must be sealed now (full, or older than the longest wait), or null when it need not be. */
+    public String sealReason(Spool spool, long nowMillis) {
+        if (spool.requests() >= maxRequests || spool.bytes() >= maxBytes) {
+            return "full";
+        }
+        if (spool.requests() > 0 && nowMillis - spool.openedAt() >= maxWait.toMillis()) {
+            return "waited " + maxWait.toSeconds() + " s";
+        }
+        return null;
+    }
+
+    /** Open batches that hold requests. */
+    public List<Spool> nonEmpty() {
+        List<Spool> spools = new ArrayList<>();
+        for (Spool spool : open.values()) {
+            if (spool.requests() > 0) {
+                spools.add(spool);
+            }
+        }
+        return spools;
+    }
+
+    /** Writes what the spools buffered to their files; a checkpoint commits after this. */
+    public void flush() throws IOException {
+        for (Spool spool : open.values()) {
+            spool.flush();
+        }
+    }
+
+    /** Saves every open batch's committed size and sources and seals the given ones, in the caller's transaction. */
+    public void commit(Connection c, Collection<Spool> seal, Instant now) throws SQLException {
+        for (Spool spool : open.values()) {
+            if (spool.dirty()) {
+                Batches.saveSpool(c, spool.id(), spool.requests(), spool.bytes());
+                Batches.saveSourceRequests(c, spool.id(), spool.requestsBySource());
+            }
+        }
+        for (Spool spool : seal) {
+            Batches.seal(c, spool.id(), now);
+        }
+    }
+
+    /** After the commit: the sealed spools are closed and the open ones clean. */
+    public void committed(Collection<Spool> sealed, String reason) throws IOException {
+        for (Spool spool : open.values()) {
+            spool.committed();
+        }
+        for (Spool spool : sealed) {
+            open.remove(spool.key());
+            spool.close();
+            LOG.info("Sealed batch {} ({} {}): {} requests, {} bytes, {}", spool.id(), spool.key().endpoint(),
+                    spool.key().model(), spool.requests(), spool.bytes(), reason);
+        }
+    }
+
+    /** Seals the batches that waited long enough, unless intake is busy (it seals those itself). */
+    public void sealAged() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            long now = clock.millis();
+            List<Spool> due = new ArrayList<>();
+            for (Spool spool : open.values()) {
+                if (sealReason(spool, now) != null) {
+                    due.add(spool);
+                }
+            }
+            if (!due.isEmpty()) {
+                flush();
+                store.inTransaction(c -> {
+                    commit(c, due, clock.instant());
+                    return null;
+                });
+                committed(due, "waited " + maxWait.toSeconds() + " s");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Sealing waiting batches failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the files of the open batches; what they hold stays open for the next start. */
+    @Override
+    public void stop() {
+        lock.lock();
+        try {
+            for (Spool spool : open.values()) {
+                spool.close();
+            }
+            open.clear();
+        } catch (IOException e) {
+            LOG.warn("Closing the open batches failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

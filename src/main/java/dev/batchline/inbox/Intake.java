@@ -1,0 +1,223 @@
+package dev.batchline.inbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.batchline.batch.BatchKey;
+import dev.batchline.batch.Spool;
+import dev.batchline.batch.Spools;
+import dev.batchline.inbox.RecordFormat.Invalid;
+import dev.batchline.inbox.RecordFormat.Parsed;
+import dev.batchline.inbox.RecordFormat.Request;
+import dev.batchline.jsonl.JsonlReader;
+import dev.batchline.state.Source;
+import dev.batchline.state.Sources;
+import dev.batchline.state.StateStore;
+import dev.batchline.work.RecordIndex;
+import dev.batchline.work.RequestId;
+import dev.batchline.work.WorkFolder;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.component.file.FileConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one inbox file as a source: reads it as a stream, line by line, gives every record an ordinal, appends each
+ * valid request to the open batch of its endpoint and model, and notes every invalid one with its line and reason.
+ * Progress is committed at checkpoints (whenever a batch is sealed, and at the end), so a source cut off by a crash
+ * is resumed from its last checkpoint, and a file already taken is not taken twice.
+ */
+public final class Intake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
+    private final StateStore store;
+    private final Spools spools;
+    private final WorkFolder work;
+    private final RecordFormat format;
+    private final int maxLineBytes;
+    private final Clock clock;
+
+    public Intake(StateStore store, Spools spools, WorkFolder work, RecordFormat format, int maxLineBytes,
+                  Clock clock) {
+        this.store = store;
+        this.spools = spools;
+        this.work = work;
+        this.format = format;
+        this.maxLineBytes = maxLineBytes;
+        this.clock = clock;
+    }
+
+    /** Ingests the inbox file of the exchange (from Camel's file consumer). */
+    public void ingest(Exchange exchange) throws IOException {
+        String name = exchange.getMessage().getHeader(FileConstants.FILE_NAME, String.class).replace('\\', '/');
+        Path file = Path.of(exchange.getMessage().getHeader(FileConstants.FILE_PATH, String.class));
+        long size = exchange.getMessage().getHeader(FileConstants.FILE_LENGTH, 0L, Long.class);
+        long modified = exchange.getMessage().getHeader(FileConstants.FILE_LAST_MODIFIED, 0L, Long.class);
+        boolean lastOfPoll = exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, true, Boolean.class);
+        ingest(file, name, size + "|" + modified + "|" + name, lastOfPoll);
+    }
+
+    void ingest(Path file, String name, String identity, boolean lastOfPoll) throws IOException {
+        spools.lock().lock();
+        try {
+            Optional<Source> known = store.inTransaction(c -> Sources.findByIdentity(c, identity));
+            if (known.isPresent() && !known.get().status().equals(Source.INGESTING)) {
+                LOG.warn("Skipping {}: this file (same name, size and time) was taken already as source {}; touch or"
+                         + " rename it to process it again", name, known.get().id());
+                return;
+            }
+            Source source;
+            if (known.isPresent()) {
+                source = known.get();
+                LOG.info("Resuming source {} ({}) at line {}", source.id(), name, source.nextLine());
+            } else {
+                source = store.inTransaction(c -> Sources.create(c, name, identity, clock.instant()));
+                LOG.info("Taking {} as source {}", name, source.id());
+            }
+            new Run(source, file).read();
+        } finally {
+            try {
+                if (lastOfPoll) {
+                    sealAll("the inbox has nothing more for it");
+                }
+            } finally {
+                spools.lock().unlock();
+            }
+        }
+    }
+
+    private void sealAll(String reason) throws IOException {
+        List<Spool> waiting = spools.nonEmpty();
+        if (!waiting.isEmpty()) {
+            spools.flush();
+            store.inTransaction(c -> {
+                spools.commit(c, waiting, clock.instant());
+                return null;
+            });
+            spools.committed(waiting, reason);
+        }
+    }
+
+    /** The reading of one source, from its last checkpoint to its end. */
+    private final class Run {
+
+        private final Source source;
+        private final Path file;
+        private final String fallbackPrefix;
+        private final ByteArrayBuilder line = new ByteArrayBuilder(4096);
+        private long offset;
+        private int nextLine;
+        private int records;
+        private int invalid;
+        private RecordIndex.Writer index;
+
+        Run(Source source, Path file) {
+            this.source = source;
+            this.file = file;
+            this.fallbackPrefix = source.baseName() + "-";
+            this.offset = source.readOffset();
+            this.nextLine = source.nextLine();
+            this.records = source.records();
+            this.invalid = source.invalid();
+        }
+
+        void read() throws IOException {
+            try (RecordIndex.Writer writer = new RecordIndex.Writer(work.records(source.id()), source.recordsBytes())) {
+                index = writer;
+                try (JsonlReader reader = new JsonlReader(file, offset, nextLine, maxLineBytes)) {
+                    while (reader.next()) {
+                        take(reader);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("Source {} ({}) cannot be read past line {}: {}", source.id(), source.name(), nextLine,
+                            e.toString());
+                    index.invalid(nextLine, null, "unreadable", "The file could not be read from line " + nextLine
+                                                                + " on: " + e.getMessage());
+                    records++;
+                    invalid++;
+                    checkpoint(List.of(), true, "");
+                    throw e;
+                }
+                checkpoint(List.of(), true, "");
+            }
+            LOG.info("Source {} ({}) taken: {} records, {} invalid", source.id(), source.name(), records, invalid);
+        }
+
+        private void take(JsonlReader reader) throws IOException {
+            if (reader.blank()) {
+                advance(reader);
+                return;
+            }
+            int lineNumber = reader.number();
+            int ordinal = records;
+            Parsed parsed = reader.tooLong()
+                    ? new Invalid(null, "line_too_long", "The line has " + reader.lineBytes() + " bytes; the limit is "
+                                                         + maxLineBytes + " (batchline.inbox.max-line-bytes).")
+                    : format.parse(reader.bytes(), reader.length(), fallbackPrefix + lineNumber);
+            if (parsed instanceof Invalid bad) {
+                index.invalid(lineNumber, bad.customId(), bad.code(), bad.message());
+                invalid++;
+                LOG.debug("Source {} line {}: {} {}", source.id(), lineNumber, bad.code(), bad.message());
+                records++;
+                advance(reader);
+                return;
+            }
+            Request request = (Request) parsed;
+            BatchKey key = new BatchKey(request.endpoint(), request.model());
+            writeLine(new RequestId(source.id(), ordinal, 1), request);
+            Spool spool = spools.spoolFor(key);
+            if (!spools.fits(spool, line.size())) {
+                checkpoint(List.of(spool), false, "full");
+                spool = spools.spoolFor(key);
+            }
+            spool.append(source.id(), line.getCurrentSegment(), line.size());
+            index.valid(lineNumber, request.customId());
+            records++;
+            advance(reader);
+            String reason = spools.sealReason(spool, clock.millis());
+            if (reason != null) {
+                checkpoint(List.of(spool), false, reason);
+            }
+        }
+
+        private void advance(JsonlReader reader) {
+            offset = reader.end();
+            nextLine = reader.number() + 1;
+        }
+
+        private void writeLine(RequestId id, Request request) throws IOException {
+            line.reset();
+            try (JsonGenerator json = RecordFormat.JSON.createGenerator(line)) {
+                json.writeStartObject();
+                json.writeStringField("custom_id", id.text());
+                json.writeStringField("method", "POST");
+                json.writeStringField("url", request.endpoint());
+                json.writeFieldName("body");
+                json.writeTree(request.body());
+                json.writeEndObject();
+            }
+            line.append('\n');
+        }
+
+        /** Commits where the source stands and what the open batches hold, sealing the given ones. */
+        private void checkpoint(List<Spool> seal, boolean ended, String reason) throws IOException {
+            long indexBytes = index.flush();
+            spools.flush();
+            store.inTransaction(c -> {
+                Sources.saveProgress(c, source.id(), offset, nextLine, records, invalid, indexBytes,
+                        ended ? clock.instant() : null);
+                spools.commit(c, seal, clock.instant());
+                return null;
+            });
+            spools.committed(new ArrayList<>(seal), reason);
+        }
+    }
+}
