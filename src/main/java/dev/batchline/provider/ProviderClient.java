@@ -23,6 +23,8 @@ import org.apache.hc.core5.http.ContentType;
 public final class ProviderClient {
 
     public static final String CALL = "direct:provider-call";
+    /** The same call without retries, for requests that must not be repeated blindly. */
+    public static final String CALL_ONCE = "direct:provider-call-once";
     public static final String DOWNLOAD = "direct:provider-download";
     /** Header naming the file a download is written to. */
     public static final String DOWNLOAD_TARGET = "BatchlineDownloadTarget";
@@ -49,7 +51,10 @@ public final class ProviderClient {
                 .build(), null);
     }
 
-    /** Creates a batch of the uploaded file; the metadata names it so it can be found again. */
+    /**
+     * Creates a batch of the uploaded file; the metadata names it so it can be found again. Not retried here: a
+     * creation whose answer was lost may have happened, so the caller looks the batch up before trying again.
+     */
     public JsonNode createBatch(String inputFileId, String endpoint, Map<String, String> metadata) {
         ObjectNode body = JSON.createObjectNode();
         body.put("input_file_id", inputFileId);
@@ -57,7 +62,8 @@ public final class ProviderClient {
         body.put("completion_window", "24h");
         ObjectNode meta = body.putObject("metadata");
         metadata.forEach(meta::put);
-        return call("Creating a batch of " + inputFileId, "POST", "/batches", body.toString(), "application/json");
+        return call(CALL_ONCE, "Creating a batch of " + inputFileId, "POST", "/batches", body.toString(),
+                "application/json");
     }
 
     public JsonNode retrieveBatch(String batchId) {
@@ -90,8 +96,18 @@ public final class ProviderClient {
         }
     }
 
+    /** One page of files of a purpose, newest first, after the given file id. */
+    public JsonNode listFiles(String purpose, String after, int limit) {
+        return call("Listing files", "GET", "/files?purpose=" + encode(purpose) + "&limit=" + limit
+                                            + (after == null ? "" : "&after=" + encode(after)), null, null);
+    }
+
     private JsonNode call(String what, String method, String path, Object body, String contentType) {
-        Exchange exchange = template.send(CALL, e -> prepare(e.getMessage(), method, path, body, contentType));
+        return call(CALL, what, method, path, body, contentType);
+    }
+
+    private JsonNode call(String route, String what, String method, String path, Object body, String contentType) {
+        Exchange exchange = template.send(route, e -> prepare(e.getMessage(), method, path, body, contentType));
         if (exchange.getException() != null) {
             throw ProviderException.from(what, exchange.getException());
         }

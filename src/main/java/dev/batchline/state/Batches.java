@@ -115,6 +115,23 @@ public final class Batches {
         }
     }
 
+    /** Notes that the provider batch is about to be created, before the call. */
+    public static void recordCreateAttempt(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET create_attempted_at = ? WHERE id = ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public static Optional<BatchRecord> findByKey(Connection c, String idempotencyKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM batch WHERE idempotency_key = ?")) {
+            ps.setString(1, idempotencyKey);
+            List<BatchRecord> found = all(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
     public static void recordSubmission(Connection c, long id, String providerBatchId, String providerStatus,
                                         Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -252,7 +269,8 @@ public final class Batches {
                         Sql.integer(rs, "total"), Sql.integer(rs, "completed"), Sql.integer(rs, "failed"),
                         rs.getString("output_file_id"), rs.getString("error_file_id"), rs.getString("errors"),
                         Sql.instant(rs, "opened_at"), Sql.instant(rs, "sealed_at"), Sql.instant(rs, "submitted_at"),
-                        Sql.instant(rs, "ended_at"), Sql.instant(rs, "processed_at")));
+                        Sql.instant(rs, "ended_at"), Sql.instant(rs, "processed_at"),
+                        Sql.instant(rs, "create_attempted_at")));
             }
         }
         return batches;

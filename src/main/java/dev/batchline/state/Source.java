@@ -17,10 +17,20 @@ public record Source(long id, String name, String status, long readOffset, int n
     public static final String INGESTED = "ingested";
     public static final String DELIVERED = "delivered";
 
-    /** The name without its folder and extension, which names its outbox files. */
+    /**
+     * The name without its folder and extension, which names its outbox files: control characters and back
+     * slashes become {@code _}, and a name that would start with a dot (hidden, or {@code ..}) gets a {@code _}
+     * in front, so an outbox file is always a visible file in the outbox.
+     */
     public String baseName() {
         String file = name.substring(name.lastIndexOf('/') + 1);
         int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : file;
+        String base = dot > 0 ? file.substring(0, dot) : file;
+        StringBuilder safe = new StringBuilder(base.length() + 1);
+        base.codePoints().forEach(c -> safe.appendCodePoint(Character.isISOControl(c) || c == '\\' ? '_' : c));
+        if (safe.length() == 0 || safe.charAt(0) == '.') {
+            safe.insert(0, '_');
+        }
+        return safe.toString();
     }
 }
