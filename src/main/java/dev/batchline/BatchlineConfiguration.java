@@ -17,6 +17,8 @@ import dev.batchline.outbox.Prices;
 import dev.batchline.provider.Downloads;
 import dev.batchline.provider.Provider;
 import dev.batchline.provider.ProviderClient;
+import dev.batchline.provider.ProviderFiles;
+import dev.batchline.provider.ProviderHealth;
 import dev.batchline.provider.RetryPolicy;
 import dev.batchline.realtime.RealtimeCall;
 import dev.batchline.state.StateStore;
@@ -54,23 +56,30 @@ public class BatchlineConfiguration implements CamelConfiguration {
         Spools spools = new Spools(store, work, provider.name(),
                 settings.integer("batchline.batch.max-requests", 50_000),
                 settings.bytes("batchline.batch.max-bytes", "200MB"),
-                settings.duration("batchline.batch.max-wait", "5m"), clock);
+                settings.duration("batchline.batch.max-wait", "5m"), settings.integer("batchline.batch.max-open", 100),
+                clock);
         registry.bind("spools", spools);
         context.addService(spools, true, true);
 
         RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system"));
         registry.bind("intake", new Intake(store, spools, work, format,
-                (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"), clock));
+                (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"),
+                settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock));
 
         ProviderClient client = new ProviderClient(context.createProducerTemplate(), provider);
         registry.bind("providerClient", client);
         registry.bind("downloads", new Downloads());
         registry.bind("retryPolicy", new RetryPolicy(settings.duration("batchline.retry.initial-delay", "500ms"),
                 settings.duration("batchline.retry.max-delay", "30s")));
-        registry.bind("submission", new Submission(store, work, client, clock));
-        registry.bind("polling", new Polling(store, client, clock));
-        registry.bind("batchResults", new BatchResults(store, work, client,
+        ProviderHealth health = new ProviderHealth(clock);
+        registry.bind("providerHealth", health);
+        ProviderFiles providerFiles = new ProviderFiles(store, client, health,
+                settings.bool("batchline.provider.delete-files", true));
+        registry.bind("providerFiles", providerFiles);
+        registry.bind("submission", new Submission(store, work, client, health, clock));
+        registry.bind("polling", new Polling(store, client, health, clock));
+        registry.bind("batchResults", new BatchResults(store, work, client, providerFiles, health,
                 settings.integer("batchline.batch.max-attempts", 3), clock));
         registry.bind("delivery", new Delivery(store, work, Path.of(settings.string("batchline.outbox", "outbox")),
                 new Prices(settings.value("batchline.prices"), settings.decimal("batchline.prices.batch-share", 0.5)),

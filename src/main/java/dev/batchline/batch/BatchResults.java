@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchline.jsonl.JsonlReader;
 import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderException;
+import dev.batchline.provider.ProviderFiles;
+import dev.batchline.provider.ProviderHealth;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.BatchSource;
 import dev.batchline.state.Batches;
@@ -48,13 +50,18 @@ public final class BatchResults {
     private final StateStore store;
     private final WorkFolder work;
     private final ProviderClient client;
+    private final ProviderFiles files;
+    private final ProviderHealth health;
     private final int maxAttempts;
     private final Clock clock;
 
-    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, int maxAttempts, Clock clock) {
+    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, ProviderFiles files,
+                        ProviderHealth health, int maxAttempts, Clock clock) {
         this.store = store;
         this.work = work;
         this.client = client;
+        this.files = files;
+        this.health = health;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
     }
@@ -66,10 +73,11 @@ public final class BatchResults {
         for (BatchRecord batch : ended) {
             try {
                 process(batch);
+                health.succeeded();
                 processed++;
             } catch (ProviderException e) {
-                LOG.warn("Could not fetch the results of {} yet: {}; trying again shortly", batch.label(),
-                        e.getMessage());
+                health.failed("Fetching the results of " + batch.label(), e);
+                break;
             } catch (IOException e) {
                 throw new UncheckedIOException("Processing the results of " + batch.label() + " failed", e);
             }
@@ -90,6 +98,7 @@ public final class BatchResults {
             filing.fileUnanswered();
             filing.commit();
         }
+        files.deleteFilesOf(batch);
     }
 
     private Path fetch(String fileId, Path target) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderException;
+import dev.batchline.provider.ProviderHealth;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
@@ -31,11 +32,13 @@ public final class Polling {
 
     private final StateStore store;
     private final ProviderClient client;
+    private final ProviderHealth health;
     private final Clock clock;
 
-    public Polling(StateStore store, ProviderClient client, Clock clock) {
+    public Polling(StateStore store, ProviderClient client, ProviderHealth health, Clock clock) {
         this.store = store;
         this.client = client;
+        this.health = health;
         this.clock = clock;
     }
 
@@ -57,8 +60,9 @@ public final class Polling {
             for (BatchRecord batch : new ArrayList<>(waiting.values())) {
                 ended += update(batch, client.retrieveBatch(batch.providerBatchId())) ? 1 : 0;
             }
+            health.succeeded();
         } catch (ProviderException e) {
-            LOG.warn("Could not poll the provider: {}; trying again at the next poll", e.getMessage());
+            health.failed("Polling the provider", e);
         }
         return ended;
     }

@@ -38,18 +38,20 @@ public final class Spools implements Service {
     private final int maxRequests;
     private final long maxBytes;
     private final Duration maxWait;
+    private final int maxOpen;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<BatchKey, Spool> open = new HashMap<>();
 
     public Spools(StateStore store, WorkFolder work, String provider, int maxRequests, long maxBytes,
-                  Duration maxWait, Clock clock) {
+                  Duration maxWait, int maxOpen, Clock clock) {
         this.store = store;
         this.work = work;
         this.provider = provider;
         this.maxRequests = maxRequests;
         this.maxBytes = maxBytes;
         this.maxWait = maxWait;
+        this.maxOpen = maxOpen;
         this.clock = clock;
     }
 
@@ -89,6 +91,15 @@ public final class Spools implements Service {
             open.put(key, spool);
         }
         return spool;
+    }
+
+    /** Whether a request of this key can be taken: its batch is open, or one more may be opened. */
+    public boolean hasRoomFor(BatchKey key) {
+        return open.containsKey(key) || open.size() < maxOpen;
+    }
+
+    public int openCount() {
+        return open.size();
     }
 
     /** Whether a line of this many bytes still fits into the spool. */
