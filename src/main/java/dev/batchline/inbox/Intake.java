@@ -1,10 +1,13 @@
 package dev.batchline.inbox;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -43,15 +46,17 @@ public final class Intake {
     private final WorkFolder work;
     private final RecordFormat format;
     private final int maxLineBytes;
+    private final long maxFileBytes;
     private final Clock clock;
 
     public Intake(StateStore store, Spools spools, WorkFolder work, RecordFormat format, int maxLineBytes,
-                  Clock clock) {
+                  long maxFileBytes, Clock clock) {
         this.store = store;
         this.spools = spools;
         this.work = work;
         this.format = format;
         this.maxLineBytes = maxLineBytes;
+        this.maxFileBytes = maxFileBytes;
         this.clock = clock;
     }
 
@@ -62,10 +67,11 @@ public final class Intake {
         long size = exchange.getMessage().getHeader(FileConstants.FILE_LENGTH, 0L, Long.class);
         long modified = exchange.getMessage().getHeader(FileConstants.FILE_LAST_MODIFIED, 0L, Long.class);
         boolean lastOfPoll = exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, true, Boolean.class);
-        ingest(file, name, size + "|" + modified + "|" + name, lastOfPoll);
+        ingest(file, name, size, modified, lastOfPoll);
     }
 
-    void ingest(Path file, String name, String identity, boolean lastOfPoll) throws IOException {
+    void ingest(Path file, String name, long size, long modified, boolean lastOfPoll) throws IOException {
+        String identity = size + "|" + modified + "|" + name;
         spools.lock().lock();
         try {
             Optional<Source> known = store.inTransaction(c -> Sources.findByIdentity(c, identity));
@@ -82,6 +88,11 @@ public final class Intake {
                 source = store.inTransaction(c -> Sources.create(c, name, identity, clock.instant()));
                 LOG.info("Taking {} as source {}", name, source.id());
             }
+            String refusal = refusal(file, name, size);
+            if (refusal != null) {
+                new Run(source, file).refuse(refusal);
+                throw new RefusedFileException(name + ": " + refusal.substring(refusal.indexOf('\n') + 1));
+            }
             new Run(source, file).read();
         } finally {
             try {
@@ -91,6 +102,29 @@ public final class Intake {
             } finally {
                 spools.lock().unlock();
             }
+        }
+    }
+
+    /** Why the file cannot be taken at all ({@code code\nmessage}), or null. */
+    private String refusal(Path file, String name, long size) {
+        if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "not_a_regular_file\nOnly regular files are taken from the inbox, not links or special files.";
+        }
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".jsonl")) {
+            return "unsupported_file_type\nBatchline takes *.jsonl files (one JSON record per line); this file was"
+                   + " not read.";
+        }
+        if (size > maxFileBytes) {
+            return "file_too_large\nThe file has " + size + " bytes; the limit is " + maxFileBytes
+                   + " (batchline.inbox.max-file-bytes).";
+        }
+        return null;
+    }
+
+    /** A file the inbox does not take: it moves to .failed/ and its error is in the outbox. */
+    static final class RefusedFileException extends IOException {
+        RefusedFileException(String message) {
+            super(message);
         }
     }
 
@@ -113,6 +147,7 @@ public final class Intake {
         private final Path file;
         private final String fallbackPrefix;
         private final ByteArrayBuilder line = new ByteArrayBuilder(4096);
+        private final SeenIds seen = new SeenIds();
         private long offset;
         private int nextLine;
         private int records;
@@ -130,6 +165,7 @@ public final class Intake {
         }
 
         void read() throws IOException {
+            rememberIds();
             try (RecordIndex.Writer writer = new RecordIndex.Writer(work.records(source.id()), source.recordsBytes())) {
                 index = writer;
                 try (JsonlReader reader = new JsonlReader(file, offset, nextLine, maxLineBytes)) {
@@ -139,16 +175,40 @@ public final class Intake {
                 } catch (IOException e) {
                     LOG.warn("Source {} ({}) cannot be read past line {}: {}", source.id(), source.name(), nextLine,
                             e.toString());
-                    index.invalid(nextLine, null, "unreadable", "The file could not be read from line " + nextLine
-                                                                + " on: " + e.getMessage());
-                    records++;
-                    invalid++;
+                    index.invalid(0, null, "unreadable", "The file could not be read from line " + nextLine
+                                                         + " on: " + e.getMessage());
                     checkpoint(List.of(), true, "");
                     throw e;
                 }
                 checkpoint(List.of(), true, "");
             }
             LOG.info("Source {} ({}) taken: {} records, {} invalid", source.id(), source.name(), records, invalid);
+        }
+
+        /** Records that the whole file was refused, with why, so the outbox says it. */
+        void refuse(String reason) throws IOException {
+            String[] codeAndMessage = reason.split("\n", 2);
+            try (RecordIndex.Writer writer = new RecordIndex.Writer(work.records(source.id()), source.recordsBytes())) {
+                index = writer;
+                index.invalid(0, null, codeAndMessage[0], codeAndMessage[1]);
+                checkpoint(List.of(), true, "");
+            }
+            LOG.warn("Source {} ({}) refused: {}", source.id(), source.name(), codeAndMessage[1]);
+        }
+
+        /** After a restart: the ids of the records read before the checkpoint, so repeats are still found. */
+        private void rememberIds() throws IOException {
+            if (source.records() == 0 || !Files.exists(work.records(source.id()))) {
+                return;
+            }
+            try (RecordIndex.Reader reader = new RecordIndex.Reader(work.records(source.id()), source.recordsBytes())) {
+                RecordIndex.Entry entry;
+                while ((entry = reader.next()) != null) {
+                    if (entry.valid()) {
+                        seen.firstLine(entry.customId(), entry.line());
+                    }
+                }
+            }
         }
 
         private void take(JsonlReader reader) throws IOException {
@@ -163,15 +223,23 @@ public final class Intake {
                                                          + maxLineBytes + " (batchline.inbox.max-line-bytes).")
                     : format.parse(reader.bytes(), reader.length(), fallbackPrefix + lineNumber);
             if (parsed instanceof Invalid bad) {
-                index.invalid(lineNumber, bad.customId(), bad.code(), bad.message());
-                invalid++;
-                LOG.debug("Source {} line {}: {} {}", source.id(), lineNumber, bad.code(), bad.message());
-                records++;
-                advance(reader);
+                invalid(reader, bad);
                 return;
             }
             Request request = (Request) parsed;
+            int firstLine = seen.firstLine(request.customId(), lineNumber);
+            if (firstLine != 0) {
+                invalid(reader, new Invalid(request.customId(), "duplicate_custom_id", "The custom_id '"
+                        + request.customId() + "' is already used on line " + firstLine + " of this file."));
+                return;
+            }
             BatchKey key = new BatchKey(request.endpoint(), request.model());
+            if (!spools.hasRoomFor(key)) {
+                invalid(reader, new Invalid(request.customId(), "too_many_batches", "This record needs a batch for "
+                        + request.endpoint() + " and model '" + request.model() + "', but " + spools.openCount()
+                        + " batches are open already (batchline.batch.max-open)."));
+                return;
+            }
             writeLine(new RequestId(source.id(), ordinal, 1), request);
             Spool spool = spools.spoolFor(key);
             if (!spools.fits(spool, line.size())) {
@@ -186,6 +254,14 @@ public final class Intake {
             if (reason != null) {
                 checkpoint(List.of(spool), false, reason);
             }
+        }
+
+        private void invalid(JsonlReader reader, Invalid bad) throws IOException {
+            index.invalid(reader.number(), bad.customId(), bad.code(), bad.message());
+            invalid++;
+            records++;
+            LOG.debug("Source {} line {}: {} {}", source.id(), reader.number(), bad.code(), bad.message());
+            advance(reader);
         }
 
         private void advance(JsonlReader reader) {

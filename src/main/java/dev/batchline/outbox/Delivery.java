@@ -216,6 +216,10 @@ public final class Delivery {
             int ordinal = 0;
             RecordIndex.Entry entry;
             while ((entry = index.next()) != null) {
+                if (entry.wholeFile()) {
+                    error(entry, entry.code(), entry.message());
+                    continue;
+                }
                 tally.records++;
                 if (entry.valid()) {
                     result(entry, slots.get(ordinal));
@@ -281,7 +285,11 @@ public final class Delivery {
         private void error(RecordIndex.Entry entry, String code, String message) throws IOException {
             ObjectNode line = JSON.createObjectNode();
             line.put("source", source.name());
-            line.put("line", entry.line());
+            if (entry.wholeFile()) {
+                line.putNull("line");
+            } else {
+                line.put("line", entry.line());
+            }
             line.put("custom_id", entry.customId());
             line.put("code", code);
             line.put("message", message);

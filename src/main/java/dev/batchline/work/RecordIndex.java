@@ -24,10 +24,17 @@ public final class RecordIndex {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** One record: {@code code} is null for a valid record. */
+    /**
+     * One record: {@code code} is null for a valid record. An entry with line 0 is about the whole file (refused,
+     * or unreadable from some point on) and is not a record.
+     */
     public record Entry(int line, String customId, String code, String message) {
         public boolean valid() {
             return code == null;
+        }
+
+        public boolean wholeFile() {
+            return line == 0;
         }
     }
 
@@ -83,14 +90,21 @@ public final class RecordIndex {
     public static final class Reader implements Closeable {
 
         private final JsonlReader lines;
+        private final long limit;
 
         public Reader(Path file) throws IOException {
-            lines = new JsonlReader(file, 0, 1);
+            this(file, Long.MAX_VALUE);
+        }
+
+        /** Reads only the first {@code limit} bytes: what a checkpoint committed. */
+        public Reader(Path file, long limit) throws IOException {
+            this.lines = new JsonlReader(file, 0, 1);
+            this.limit = limit;
         }
 
         /** The next entry, or null at the end. */
         public Entry next() throws IOException {
-            if (!lines.next()) {
+            if (!lines.next() || lines.offset() >= limit) {
                 return null;
             }
             int line = 0;
