@@ -1,6 +1,10 @@
 package dev.batchline;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchline.local.Faults;
 import dev.batchline.local.LocalProvider;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.CamelContext;
@@ -94,6 +99,25 @@ public abstract class ApplicationTestSupport extends CamelMainTestSupport {
 
     protected LocalProvider localProvider() {
         return context.getRegistry().lookupByNameAndType("localProvider", LocalProvider.class);
+    }
+
+    /** Every batch the local provider holds, newest first, read past any injected faults. */
+    protected List<JsonNode> providerBatches() throws Exception {
+        LocalProvider provider = localProvider();
+        provider.injectFaults(Faults.none());
+        HttpClient http = HttpClient.newHttpClient();
+        List<JsonNode> batches = new ArrayList<>();
+        String after = null;
+        while (true) {
+            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(provider.baseUrl()
+                    + "/batches?limit=100" + (after == null ? "" : "&after=" + after))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            page.path("data").forEach(batches::add);
+            if (!page.path("has_more").asBoolean()) {
+                return batches;
+            }
+            after = page.path("last_id").asText();
+        }
     }
 
     /** Drops a file into the inbox the safe way: written elsewhere, then moved in. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,6 +35,12 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Path workingDir, List<String> jvmOptions, String... args) throws IOException {
+        return start(workingDir, jvmOptions, Map.of(), args);
+    }
+
+    /** Starts the jar with extra environment variables. */
+    static JarProcess start(Path workingDir, List<String> jvmOptions, Map<String, String> environment,
+                            String... args) throws IOException {
         Path jar = Path.of(System.getProperty("batchline.jar", "target/batchline.jar")).toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests with 'mvn verify'");
@@ -44,8 +51,10 @@ final class JarProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
-        return new JarProcess(new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
-                .start());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("OPENAI_API_KEY");
+        builder.environment().putAll(environment);
+        return new JarProcess(builder.start());
     }
 
     private void collect() {
@@ -88,10 +97,33 @@ final class JarProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Whether a line containing the text was printed. */
+    boolean printed(String text) {
+        synchronized (output) {
+            for (String line : output) {
+                if (line.contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     String output() {
         synchronized (output) {
             return String.join("\n", output);
         }
+    }
+
+    /** Kills the process (SIGKILL) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** Asks the process to stop (SIGTERM), waits for the last of its output and returns its exit code. */

@@ -1,0 +1,276 @@
+package dev.batchline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchline.config.Settings;
+import dev.batchline.local.Faults;
+import dev.batchline.local.LocalProvider;
+import dev.batchline.local.LocalProviderSettings;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * kill -9 anywhere: the packaged application works through a generated workload of many sources while it is
+ * killed with SIGKILL at random moments and restarted each time. At the end, the local provider's own records
+ * (it runs in this JVM and survives every kill) are checked: every input record has exactly one result line in
+ * input order, no outbox file is partial, no batch was created twice and no request ran twice.
+ *
+ * <p>Short by default (20 kills); {@code -Dcrash.kills=100 -Dcrash.sources=40} for a longer run, and
+ * {@code -Dcrash.seed=N} to replay one ({@code bench/crash-test} runs it).
+ */
+class CrashIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** When a kill comes: some time after the start, or just after a log line that opens a step. */
+    private static final String[] MOMENTS = {"any time", "Taking ", "Sealed batch", "Submitted batch",
+        "Filed the results", "Delivered source"};
+
+    @TempDir
+    Path workingDir;
+
+    @TempDir
+    Path providerDir;
+
+    @Test
+    void should_lose_nothing_and_repeat_nothing_when_killed_at_random_moments() throws Exception {
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        int kills = Integer.getInteger("crash.kills", 20);
+        int sourceCount = Integer.getInteger("crash.sources", 16);
+        Random random = new Random(seed);
+        System.out.println("Crash test seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
+
+        LocalProvider provider = provider();
+        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            List<Workload> sources = new ArrayList<>();
+            for (int i = 1; i <= sourceCount; i++) {
+                // one source in four is large, so that kills also land while a file is being read
+                sources.add(Workload.generate("source-" + i, random.nextInt(4) == 0 ? 4000 : 50 + random.nextInt(400),
+                        random));
+            }
+            int dropped = 0;
+            Map<String, Integer> seen = new HashMap<>();
+            Map<String, Integer> moments = new HashMap<>();
+            for (int kill = 1; kill <= kills; kill++) {
+                if (dropped < sources.size()) {
+                    drop(sources.get(dropped++));
+                }
+                try (JarProcess jar = start(provider)) {
+                    // kill at a random moment: some time after the start, or just after a step begins
+                    String moment = MOMENTS[random.nextInt(MOMENTS.length)];
+                    long delay = moment.equals("any time") ? 500 + random.nextInt(3000) : random.nextInt(150);
+                    killer.execute(() -> {
+                        if (!moment.equals("any time")) {
+                            try {
+                                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(5))
+                                        .until(() -> jar.printed(moment));
+                            } catch (ConditionTimeoutException e) {
+                                // the step did not come: kill now
+                            }
+                        }
+                        killer.schedule(() -> {
+                            jar.kill();
+                            return null;
+                        }, delay, TimeUnit.MILLISECONDS);
+                    });
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> !jar.alive());
+                    moments.merge(moment, 1, Integer::sum);
+                    count(jar.output(), seen);
+                }
+            }
+            while (dropped < sources.size()) {
+                drop(sources.get(dropped++));
+            }
+            try (JarProcess jar = start(provider)) {
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        sources.stream().allMatch(source -> Files.exists(outbox(source.name + ".summary.json"))));
+                jar.stop();
+                count(jar.output(), seen);
+            }
+
+            int records = sources.stream().mapToInt(source -> source.ids.size()).sum();
+            int lost = 0;
+            int duplicated = 0;
+            for (Workload source : sources) {
+                List<JsonNode> results = lines(outbox(source.name + ".results.jsonl"));
+                duplicated += Math.max(0, results.size() - source.ids.size());
+                for (int i = 0; i < source.ids.size(); i++) {
+                    String expected = source.ids.get(i);
+                    JsonNode line = i < results.size() ? results.get(i) : null;
+                    boolean answered = line != null && line.path("response").path("status_code").asInt() == 200
+                                       && expected.equals(line.path("custom_id").asText());
+                    boolean reported = line != null && expected.startsWith("invalid-")
+                                       && line.path("error").path("code").asText().equals("invalid_json");
+                    if (!answered && !reported) {
+                        lost++;
+                    }
+                }
+            }
+            Audit audit = audit(provider);
+            try (Stream<Path> outboxFiles = Files.list(workingDir.resolve("outbox"))) {
+                assertThat(outboxFiles.map(path -> path.getFileName().toString()))
+                        .as("no partial outbox files").noneMatch(name -> name.startsWith("."));
+            }
+            String summary = String.format("Crash test: seed %d, %d kills, %d sources, %d records, %d provider"
+                                           + " batches; lost %d, duplicated %d, batches created twice %d, requests"
+                                           + " answered twice %d. Killed after: %s. Recoveries seen: %s", seed,
+                    kills, sourceCount, records, audit.batches, lost, duplicated, audit.doubleCreated,
+                    audit.doubleAnswered, moments, seen);
+            System.out.println(summary);
+            Files.writeString(Path.of("target", "crash-test-summary.txt"), summary + "\n");
+            assertThat(lost).as("lost records").isZero();
+            assertThat(duplicated).as("duplicated result lines").isZero();
+            assertThat(audit.doubleCreated).as("batches created twice").isZero();
+            assertThat(audit.doubleAnswered).as("requests answered twice").isZero();
+        } finally {
+            killer.shutdownNow();
+            provider.stop();
+        }
+    }
+
+    /** What the restarts had to recover, as the log says it: evidence that the kills hit every step. */
+    private static void count(String output, Map<String, Integer> seen) {
+        Map<String, String> events = Map.of("sources resumed mid-file", "Resuming source",
+                "open batches reopened", "Reopened batch", "lost creations found", "its creation had succeeded",
+                "files seen again", "was taken already");
+        events.forEach((event, text) -> {
+            int count = output.split(java.util.regex.Pattern.quote(text), -1).length - 1;
+            if (count > 0) {
+                seen.merge(event, count, Integer::sum);
+            }
+        });
+    }
+
+    private LocalProvider provider() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("batchline.local.port", "0");
+        settings.put("batchline.local.data-dir", providerDir.toString());
+        settings.put("batchline.local.validating-delay", "50ms");
+        settings.put("batchline.local.finalizing-delay", "50ms");
+        settings.put("batchline.local.requests-per-second", "0");
+        // every full batch expires part way, so resubmission runs under the kills too
+        settings.put("batchline.local.fault.expire-after-requests", "150");
+        settings.put("batchline.local.fault.rate-500", "0.02");
+        settings.put("batchline.local.fault.rate-lost-response", "0.02");
+        LocalProvider provider = new LocalProvider(LocalProviderSettings.from(Settings.of(settings)));
+        provider.start();
+        return provider;
+    }
+
+    private JarProcess start(LocalProvider provider) throws IOException {
+        return JarProcess.start(workingDir, List.of("-Dbatchline.provider=" + provider.baseUrl(),
+                "-Dbatchline.local.enabled=false", "-Dbatchline.http.port=0", "-Dbatchline.provider.delete-files=false",
+                "-Dbatchline.batch.max-requests=200", "-Dbatchline.batch.max-wait=1s",
+                "-Dbatchline.batch.max-attempts=5", "-Dbatchline.batch.check-interval=100",
+                "-Dbatchline.poll.interval=200", "-Dbatchline.inbox.settle-time=100", "-Dbatchline.inbox.poll-delay=100",
+                "-Dbatchline.retry.initial-delay=10ms", "-Dbatchline.retry.max-delay=200ms"));
+    }
+
+    private void drop(Workload source) throws IOException {
+        Path staged = workingDir.resolve(source.name + ".jsonl");
+        Files.writeString(staged, source.content);
+        Files.createDirectories(workingDir.resolve("inbox"));
+        Files.move(staged, workingDir.resolve("inbox").resolve(source.name + ".jsonl"),
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path outbox(String name) {
+        return workingDir.resolve("outbox").resolve(name);
+    }
+
+    private record Audit(int batches, int doubleCreated, int doubleAnswered) {
+    }
+
+    /** Reads the provider's batches and output files: who was created, and which requests were answered, how often. */
+    private static Audit audit(LocalProvider provider) throws Exception {
+        provider.injectFaults(Faults.none());
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Integer> byKey = new HashMap<>();
+        Map<String, Integer> answered = new HashMap<>();
+        int batches = 0;
+        String after = null;
+        while (true) {
+            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(provider.baseUrl()
+                    + "/batches?limit=100" + (after == null ? "" : "&after=" + after))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode batch : page.path("data")) {
+                batches++;
+                byKey.merge(batch.path("metadata").path("batchline_key").asText(), 1, Integer::sum);
+                if (!batch.path("output_file_id").isNull()) {
+                    try (InputStream content = http.send(HttpRequest.newBuilder(URI.create(provider.baseUrl()
+                                    + "/files/" + batch.path("output_file_id").asText() + "/content")).build(),
+                            HttpResponse.BodyHandlers.ofInputStream()).body()) {
+                        for (String line : new String(content.readAllBytes()).split("\n")) {
+                            if (!line.isBlank()) {
+                                String customId = JSON.readTree(line).path("custom_id").asText();
+                                // <source>-<ordinal>-<attempt>: the same record answered in two attempts is paid twice
+                                answered.merge(customId.substring(0, customId.lastIndexOf('-')), 1, Integer::sum);
+                            }
+                        }
+                    }
+                }
+            }
+            if (!page.path("has_more").asBoolean()) {
+                break;
+            }
+            after = page.path("last_id").asText();
+        }
+        int doubleCreated = (int) byKey.values().stream().filter(count -> count > 1).count();
+        int doubleAnswered = (int) answered.values().stream().filter(count -> count > 1).count();
+        return new Audit(batches, doubleCreated, doubleAnswered);
+    }
+
+    private static List<JsonNode> lines(Path file) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    /** A generated source: simple records with two models, about one line in fifty not JSON. */
+    private record Workload(String name, String content, List<String> ids) {
+
+        static Workload generate(String name, int count, Random random) {
+            StringBuilder content = new StringBuilder();
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                if (random.nextInt(50) == 0) {
+                    content.append("{not json ").append(i).append('\n');
+                    ids.add("invalid-" + i);
+                } else {
+                    String id = name + "-" + i;
+                    content.append("{\"id\":\"").append(id).append("\",\"prompt\":\"record ").append(i).append('"')
+                            .append(random.nextBoolean() ? ",\"model\":\"gpt-4.1-mini\"" : "").append("}\n");
+                    ids.add(id);
+                }
+            }
+            return new Workload(name, content.toString(), ids);
+        }
+    }
+}
