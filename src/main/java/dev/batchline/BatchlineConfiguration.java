@@ -63,9 +63,11 @@ public class BatchlineConfiguration implements CamelConfiguration {
 
         RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system"));
-        registry.bind("intake", new Intake(store, spools, work, format,
+        Intake intake = new Intake(store, spools, work, Path.of(settings.string("batchline.inbox", "inbox")), format,
                 (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"),
-                settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock));
+                settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock);
+        registry.bind("intake", intake);
+        context.addService(intake, true, true);
 
         ProviderClient client = new ProviderClient(context.createProducerTemplate(), provider);
         registry.bind("providerClient", client);

@@ -1,6 +1,7 @@
 package dev.batchline.inbox;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import dev.batchline.work.RequestId;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Service;
 import org.apache.camel.component.file.FileConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,27 +39,68 @@ import org.slf4j.LoggerFactory;
  * Progress is committed at checkpoints (whenever a batch is sealed, and at the end), so a source cut off by a crash
  * is resumed from its last checkpoint, and a file already taken is not taken twice.
  */
-public final class Intake {
+public final class Intake implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     private final StateStore store;
     private final Spools spools;
     private final WorkFolder work;
+    private final Path inbox;
     private final RecordFormat format;
     private final int maxLineBytes;
     private final long maxFileBytes;
     private final Clock clock;
 
-    public Intake(StateStore store, Spools spools, WorkFolder work, RecordFormat format, int maxLineBytes,
-                  long maxFileBytes, Clock clock) {
+    public Intake(StateStore store, Spools spools, WorkFolder work, Path inbox, RecordFormat format,
+                  int maxLineBytes, long maxFileBytes, Clock clock) {
         this.store = store;
         this.spools = spools;
         this.work = work;
+        this.inbox = inbox;
         this.format = format;
         this.maxLineBytes = maxLineBytes;
         this.maxFileBytes = maxFileBytes;
         this.clock = clock;
+    }
+
+    /**
+     * At start: a source that was being read when Batchline stopped is resumed when its file comes round again;
+     * one whose file is gone from the inbox (or changed) is finished with what was read and an error saying so.
+     */
+    @Override
+    public void start() {
+        spools.lock().lock();
+        try {
+            for (Source source : store.inTransaction(c -> Sources.withStatus(c, Source.INGESTING))) {
+                Path file = inbox.resolve(source.name());
+                if (Files.isRegularFile(file) && identity(file, source.name()).equals(identityOf(source))) {
+                    continue;
+                }
+                LOG.warn("Source {} ({}) was being read when Batchline stopped and its file is gone or changed:"
+                         + " finishing it with the {} records read", source.id(), source.name(), source.records());
+                new Run(source, file).refuse("vanished\nThe file left the inbox or changed before it was read to"
+                                             + " the end; the records up to line " + (source.nextLine() - 1)
+                                             + " were taken.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Recovering sources that were being read failed", e);
+        } finally {
+            spools.lock().unlock();
+        }
+    }
+
+    @Override
+    public void stop() {
+        // nothing held between files
+    }
+
+    private static String identity(Path file, String name) throws IOException {
+        return Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + name;
+    }
+
+    private String identityOf(Source source) {
+        return store.inTransaction(c -> Sources.identity(c, source.id()));
     }
 
     /** Ingests the inbox file of the exchange (from Camel's file consumer). */

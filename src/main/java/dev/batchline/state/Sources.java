@@ -25,6 +25,16 @@ public final class Sources {
         }
     }
 
+    /** The identity (size, modification time, name) of the file a source was taken from. */
+    public static String identity(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT identity FROM source WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     public static Optional<Source> find(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM source WHERE id = ?")) {
             ps.setLong(1, id);
