@@ -1,17 +1,12 @@
 package dev.batchline.batch;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
 import dev.batchline.state.BatchRecord;
+import dev.batchline.work.FileSink;
 
 /**
  * An open batch: a JSONL file under the work folder that requests are appended to until it is sealed. It counts
@@ -21,22 +16,20 @@ public final class Spool {
 
     private final BatchRecord record;
     private final BatchKey key;
-    private final FileChannel channel;
-    private final OutputStream out;
+    private final FileSink out;
     private final Map<Long, Integer> requestsBySource;
     private final long openedAt;
+    private long lastSource = -1;
+    private int lastSourceRequests;
     private long bytes;
     private int requests;
     private boolean dirty;
+    private boolean open = true;
 
     Spool(BatchRecord record, Path file, Map<Long, Integer> requestsBySource) throws IOException {
         this.record = record;
         this.key = new BatchKey(record.endpoint(), record.model());
-        Files.createDirectories(file.getParent());
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        channel.truncate(record.bytes());
-        channel.position(record.bytes());
-        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+        this.out = new FileSink(file, record.bytes());
         this.bytes = record.bytes();
         this.requests = record.requests();
         this.requestsBySource = new HashMap<>(requestsBySource);
@@ -69,6 +62,7 @@ public final class Spool {
     }
 
     Map<Long, Integer> requestsBySource() {
+        countLastSource();
         return requestsBySource;
     }
 
@@ -77,8 +71,20 @@ public final class Spool {
         out.write(line, 0, length);
         bytes += length;
         requests++;
-        requestsBySource.merge(sourceId, 1, Integer::sum);
+        if (sourceId != lastSource) {
+            countLastSource();
+            lastSource = sourceId;
+        }
+        lastSourceRequests++;
         dirty = true;
+    }
+
+    /** Records arrive a source at a time: they are counted per source only when the source changes. */
+    private void countLastSource() {
+        if (lastSourceRequests > 0) {
+            requestsBySource.merge(lastSource, lastSourceRequests, Integer::sum);
+            lastSourceRequests = 0;
+        }
     }
 
     void flush() throws IOException {
@@ -89,7 +95,13 @@ public final class Spool {
         dirty = false;
     }
 
+    /** False once the spool is sealed or closed. */
+    public boolean open() {
+        return open;
+    }
+
     void close() throws IOException {
+        open = false;
         out.close();
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.batchline.batch.BatchKey;
 import dev.batchline.batch.Spool;
 import dev.batchline.batch.Spools;
@@ -113,7 +111,8 @@ public final class Intake implements Service {
         ingest(file, name, size, modified, lastOfPoll);
     }
 
-    void ingest(Path file, String name, long size, long modified, boolean lastOfPoll) throws IOException {
+    /** Ingests a file directly (the file consumer goes through {@link #ingest(Exchange)}; benchmarks call this). */
+    public void ingest(Path file, String name, long size, long modified, boolean lastOfPoll) throws IOException {
         String identity = size + "|" + modified + "|" + name;
         spools.lock().lock();
         try {
@@ -189,8 +188,9 @@ public final class Intake implements Service {
         private final Source source;
         private final Path file;
         private final String fallbackPrefix;
-        private final ByteArrayBuilder line = new ByteArrayBuilder(4096);
-        private final SeenIds seen = new SeenIds();
+        private final LineBuffer line = new LineBuffer();
+        private final SeenIds seen;
+        private Spool lastSpool;
         private long offset;
         private int nextLine;
         private int records;
@@ -200,6 +200,7 @@ public final class Intake implements Service {
         Run(Source source, Path file) {
             this.source = source;
             this.file = file;
+            this.seen = new SeenIds(expectedRecords(file));
             this.fallbackPrefix = source.baseName() + "-";
             this.offset = source.readOffset();
             this.nextLine = source.nextLine();
@@ -264,7 +265,8 @@ public final class Intake implements Service {
             Parsed parsed = reader.tooLong()
                     ? new Invalid(null, "line_too_long", "The line has " + reader.lineBytes() + " bytes; the limit is "
                                                          + maxLineBytes + " (batchline.inbox.max-line-bytes).")
-                    : format.parse(reader.bytes(), reader.length(), fallbackPrefix + lineNumber);
+                    : format.parse(reader.bytes(), reader.length(), fallbackPrefix, lineNumber,
+                            new RequestId(source.id(), ordinal, 1), line);
             if (parsed instanceof Invalid bad) {
                 invalid(reader, bad);
                 return;
@@ -276,20 +278,25 @@ public final class Intake implements Service {
                         + request.customId() + "' is already used on line " + firstLine + " of this file."));
                 return;
             }
-            BatchKey key = new BatchKey(request.endpoint(), request.model());
-            if (!spools.hasRoomFor(key)) {
-                invalid(reader, new Invalid(request.customId(), "too_many_batches", "This record needs a batch for "
-                        + request.endpoint() + " and model '" + request.model() + "', but " + spools.openCount()
-                        + " batches are open already (batchline.batch.max-open)."));
-                return;
+            Spool spool = lastSpool;
+            if (spool == null || !spool.open() || !spool.key().model().equals(request.model())
+                || !spool.key().endpoint().equals(request.endpoint())) {
+                BatchKey key = new BatchKey(request.endpoint(), request.model());
+                if (!spools.hasRoomFor(key)) {
+                    invalid(reader, new Invalid(request.customId(), "too_many_batches", "This record needs a batch"
+                            + " for " + request.endpoint() + " and model '" + request.model() + "', but "
+                            + spools.openCount() + " batches are open already (batchline.batch.max-open)."));
+                    return;
+                }
+                spool = spools.spoolFor(key);
+                lastSpool = spool;
             }
-            writeLine(new RequestId(source.id(), ordinal, 1), request);
-            Spool spool = spools.spoolFor(key);
             if (!spools.fits(spool, line.size())) {
                 checkpoint(List.of(spool), false, "full");
-                spool = spools.spoolFor(key);
+                spool = spools.spoolFor(spool.key());
+                lastSpool = spool;
             }
-            spool.append(source.id(), line.getCurrentSegment(), line.size());
+            spool.append(source.id(), line.bytes(), line.size());
             index.valid(lineNumber, request.customId());
             records++;
             advance(reader);
@@ -307,23 +314,18 @@ public final class Intake implements Service {
             advance(reader);
         }
 
+        /** About how many records the file holds, from its size, so the id table need not grow while reading. */
+        private static int expectedRecords(Path file) {
+            try {
+                return (int) Math.min(Files.size(file) / 250, 1 << 24);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
         private void advance(JsonlReader reader) {
             offset = reader.end();
             nextLine = reader.number() + 1;
-        }
-
-        private void writeLine(RequestId id, Request request) throws IOException {
-            line.reset();
-            try (JsonGenerator json = RecordFormat.JSON.createGenerator(line)) {
-                json.writeStartObject();
-                json.writeStringField("custom_id", id.text());
-                json.writeStringField("method", "POST");
-                json.writeStringField("url", request.endpoint());
-                json.writeFieldName("body");
-                json.writeTree(request.body());
-                json.writeEndObject();
-            }
-            line.append('\n');
         }
 
         /** Commits where the source stands and what the open batches hold, sealing the given ones. */

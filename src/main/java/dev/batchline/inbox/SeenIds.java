@@ -10,9 +10,23 @@ final class SeenIds {
 
     private static final long EMPTY = 0;
 
-    private long[] hashes = new long[1024];
-    private int[] lines = new int[1024];
+    private long[] hashes;
+    private int[] lines;
     private int size;
+
+    SeenIds() {
+        this(0);
+    }
+
+    /** A table sized for about this many ids, so it need not grow while they are read. */
+    SeenIds(int expected) {
+        int capacity = 1024;
+        while (capacity * 3L < expected * 4L) {
+            capacity <<= 1;
+        }
+        hashes = new long[capacity];
+        lines = new int[capacity];
+    }
 
     /** Notes the id; returns the line it was first seen on, or 0 when it is new. */
     int firstLine(String id, int line) {

@@ -1,18 +1,14 @@
 package dev.batchline.work;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.batchline.jsonl.JsonlReader;
 
 /**
@@ -23,6 +19,14 @@ import dev.batchline.jsonl.JsonlReader;
 public final class RecordIndex {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+    private static final byte[] LINE = ascii("{\"line\":");
+    private static final byte[] CUSTOM_ID = ascii(",\"custom_id\":\"");
+    private static final byte[] NO_CUSTOM_ID = ascii(",\"custom_id\":null");
+    private static final byte[] QUOTE = ascii("\"");
+    private static final byte[] CODE = ascii(",\"code\":\"");
+    private static final byte[] MESSAGE = ascii("\",\"message\":\"");
+    private static final byte[] END = ascii("\"}\n");
 
     /**
      * One record: {@code code} is null for a valid record. An entry with line 0 is about the whole file (refused,
@@ -41,48 +45,66 @@ public final class RecordIndex {
     private RecordIndex() {
     }
 
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Appends to the index, first cutting it back to {@code committedBytes} (what the last checkpoint saw). */
     public static final class Writer implements Closeable {
 
-        private final FileChannel channel;
-        private final JsonGenerator json;
+        private final FileSink out;
+        private final byte[] digits = new byte[10];
 
         public Writer(Path file, long committedBytes) throws IOException {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            channel.truncate(committedBytes);
-            channel.position(committedBytes);
-            json = JSON.createGenerator(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
-            json.setRootValueSeparator(null);
+            out = new FileSink(file, committedBytes);
         }
 
         public void valid(int line, String customId) throws IOException {
-            json.writeStartObject();
-            json.writeNumberField("line", line);
-            json.writeStringField("custom_id", customId);
-            json.writeEndObject();
-            json.writeRaw('\n');
+            write(LINE);
+            number(line);
+            write(CUSTOM_ID);
+            write(ENCODER.quoteAsUTF8(customId));
+            write(END);
         }
 
         public void invalid(int line, String customId, String code, String message) throws IOException {
-            json.writeStartObject();
-            json.writeNumberField("line", line);
-            json.writeStringField("custom_id", customId);
-            json.writeStringField("code", code);
-            json.writeStringField("message", message);
-            json.writeEndObject();
-            json.writeRaw('\n');
+            write(LINE);
+            number(line);
+            if (customId == null) {
+                write(NO_CUSTOM_ID);
+            } else {
+                write(CUSTOM_ID);
+                write(ENCODER.quoteAsUTF8(customId));
+                write(QUOTE);
+            }
+            write(CODE);
+            write(ENCODER.quoteAsUTF8(code));
+            write(MESSAGE);
+            write(ENCODER.quoteAsUTF8(message));
+            write(END);
+        }
+
+        private void write(byte[] part) throws IOException {
+            out.write(part);
+        }
+
+        private void number(int value) throws IOException {
+            int at = digits.length;
+            do {
+                digits[--at] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value > 0);
+            out.write(digits, at, digits.length - at);
         }
 
         /** Flushes to the file and returns its length. */
         public long flush() throws IOException {
-            json.flush();
-            return channel.position();
+            return out.flush();
         }
 
         @Override
         public void close() throws IOException {
-            json.close();
+            out.close();
         }
     }
 
