@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +32,7 @@ import dev.batchline.state.BatchSource;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
 import dev.batchline.work.RequestId;
+import dev.batchline.work.ResultLine;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class BatchResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchResults.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] SPOOL_PREFIX = "{\"custom_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final StateStore store;
     private final WorkFolder work;
@@ -155,30 +158,25 @@ public final class BatchResults {
                     if (lines.blank()) {
                         continue;
                     }
-                    JsonNode line = JSON.readTree(lines.bytes(), 0, lines.length());
-                    RequestId id = RequestId.parse(line.path("custom_id").asText(null));
+                    ResultLine line = ResultLine.scan(lines.bytes(), 0, lines.length());
+                    RequestId id = RequestId.parse(line.customId());
                     if (id == null || !answered.add(id)) {
                         LOG.warn("{}: ignoring a result line with an unknown or repeated custom_id {}", batch.label(),
-                                line.path("custom_id"));
+                                line.customId());
                         continue;
                     }
-                    JsonNode response = line.path("response");
-                    int status = response.path("status_code").asInt(0);
-                    boolean success = kind == Slots.OUTPUT && status >= 200 && status < 300
-                                      && line.path("error").isNull();
-                    if (success) {
+                    if (kind == Slots.OUTPUT && line.success()) {
                         slots(id.source()).put(id.ordinal(), Slots.OUTPUT, batch.id(), lines.offset(),
-                                lines.length());
+                                lines.length(), line.customIdStart(), line.customIdEnd());
                         count(id.source(), 0);
-                        JsonNode usage = response.path("body").path("usage");
                         long[] sourceTokens = tokens.computeIfAbsent(id.source(), s -> new long[2]);
-                        sourceTokens[0] += usage.path("prompt_tokens").asLong(usage.path("input_tokens").asLong());
-                        sourceTokens[1] += usage.path("completion_tokens").asLong(
-                                usage.path("output_tokens").asLong());
-                    } else if (retryable(status) && id.attempt() < maxAttempts) {
+                        sourceTokens[0] += line.promptTokens();
+                        sourceTokens[1] += line.completionTokens();
+                    } else if (retryable(line.status()) && id.attempt() < maxAttempts) {
                         toRetry.add(id);
                     } else {
-                        slots(id.source()).put(id.ordinal(), kind, batch.id(), lines.offset(), lines.length());
+                        slots(id.source()).put(id.ordinal(), kind, batch.id(), lines.offset(), lines.length(),
+                                line.customIdStart(), line.customIdEnd());
                         count(id.source(), 1);
                     }
                 }
@@ -190,16 +188,21 @@ public final class BatchResults {
             return status == 0 || status == 408 || status == 409 || status == 429 || status >= 500;
         }
 
-        /** Walks the input: resubmits the records to retry and those without any line, or fails them. */
+        /**
+         * Walks the input: resubmits the records to retry and those without any line, or fails them. When every
+         * request has its final answer there is nothing to do.
+         */
         void fileUnanswered() throws IOException {
+            if (toRetry.isEmpty() && answered.size() >= batch.requests() && failedLines.isEmpty()) {
+                return;
+            }
             Path input = work.resolve(batch.spool());
             try (JsonlReader lines = new JsonlReader(input, 0, 1)) {
                 while (lines.next()) {
                     if (lines.blank()) {
                         continue;
                     }
-                    ObjectNode line = (ObjectNode) JSON.readTree(lines.bytes(), 0, lines.length());
-                    RequestId id = RequestId.parse(line.path("custom_id").asText(null));
+                    RequestId id = RequestId.parse(spooledCustomId(lines.bytes(), lines.length()));
                     if (id == null || answered.contains(id) && !toRetry.contains(id)) {
                         continue;
                     }
@@ -207,12 +210,25 @@ public final class BatchResults {
                     if (rejected != null) {
                         fail(id, rejected[0], "The provider rejected this request: " + rejected[1]);
                     } else if (id.attempt() < maxAttempts) {
-                        resubmit(line, id);
+                        resubmit((ObjectNode) JSON.readTree(lines.bytes(), 0, lines.length()), id);
                     } else {
                         failUnanswered(id);
                     }
                 }
             }
+        }
+
+        /** The custom_id of a spooled line, which Batchline wrote first: {@code {"custom_id":"<id>",…}}. */
+        private String spooledCustomId(byte[] bytes, int length) throws IOException {
+            int start = SPOOL_PREFIX.length;
+            if (length > start && Arrays.equals(bytes, 0, start, SPOOL_PREFIX, 0, start)) {
+                for (int i = start; i < length; i++) {
+                    if (bytes[i] == '"') {
+                        return new String(bytes, start, i - start, StandardCharsets.US_ASCII);
+                    }
+                }
+            }
+            return JSON.readTree(bytes, 0, length).path("custom_id").asText(null);
         }
 
         /** Fails a record that got no answer in its last attempt, with the reason its batch gave. */
@@ -249,15 +265,14 @@ public final class BatchResults {
 
         private void fail(RequestId id, String code, String message) throws IOException {
             FileChannel channel = failures.computeIfAbsent(id.source(), source -> open(work.failures(source)));
-            ObjectNode line = JSON.createObjectNode();
-            line.putNull("id");
-            line.put("custom_id", id.text());
-            line.putNull("response");
-            line.putObject("error").put("code", code).put("message", message);
+            String prefix = "{\"id\":null,\"custom_id\":";
+            ObjectNode error = JSON.createObjectNode().put("code", code).put("message", message);
+            String line = prefix + "\"" + id.text() + "\",\"response\":null,\"error\":" + error + "}";
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             long offset = channel.size();
             channel.write(ByteBuffer.wrap(bytes), offset);
-            slots(id.source()).put(id.ordinal(), Slots.FAILURE, batch.id(), offset, bytes.length - 1);
+            slots(id.source()).put(id.ordinal(), Slots.FAILURE, batch.id(), offset, bytes.length - 1, prefix.length(),
+                    prefix.length() + id.text().length() + 2);
             count(id.source(), 1);
         }
 

@@ -1,8 +1,6 @@
 package dev.batchline.outbox;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -33,7 +31,9 @@ import dev.batchline.state.Batches;
 import dev.batchline.state.Source;
 import dev.batchline.state.Sources;
 import dev.batchline.state.StateStore;
+import dev.batchline.work.FileSink;
 import dev.batchline.work.RecordIndex;
+import dev.batchline.work.ResultLine;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
 import org.slf4j.Logger;
@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class Delivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+    private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+    private static final byte[] QUOTE = {'"'};
+    private static final byte[] NEWLINE = {'\n'};
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
@@ -99,6 +102,14 @@ public final class Delivery {
             BatchRecord batch = store.inTransaction(c -> Batches.find(c, row.batchId())).orElseThrow();
             if (batch.providerBatchId() != null) {
                 providerBatchIds.add(batch.providerBatchId());
+            }
+            tally.promptTokens += row.promptTokens();
+            tally.completionTokens += row.completionTokens();
+            Double cost = prices.realtime(batch.model(), row.promptTokens(), row.completionTokens());
+            if (cost == null) {
+                tally.unpriced |= row.succeeded() > 0;
+            } else {
+                tally.realtimeCost += cost;
             }
         }
         Instant now = clock.instant();
@@ -192,11 +203,11 @@ public final class Delivery {
         private final Source source;
         private final Tally tally;
         private final RecordIndex.Reader index;
-        private final Slots slots;
-        private final OutputStream results;
-        private final OutputStream errors;
-        private final Map<String, FileChannel> files = new HashMap<>();
-        private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        private final Slots.Reader slots;
+        private final FileSink results;
+        private final FileSink errors;
+        private final Map<Path, ByteBuffer> files = new HashMap<>();
+        private byte[] line = new byte[64 * 1024];
 
         Writing(Source source, Path results, Path errors, Tally tally) throws IOException {
             this.source = source;
@@ -207,13 +218,12 @@ public final class Delivery {
                 Files.createFile(records);
             }
             this.index = new RecordIndex.Reader(records);
-            this.slots = new Slots(work.slots(source.id()));
-            this.results = new BufferedOutputStream(Files.newOutputStream(results), 256 * 1024);
-            this.errors = new BufferedOutputStream(Files.newOutputStream(errors), 64 * 1024);
+            this.slots = new Slots.Reader(work.slots(source.id()));
+            this.results = new FileSink(results, 0);
+            this.errors = new FileSink(errors, 0);
         }
 
         void all() throws IOException {
-            int ordinal = 0;
             RecordIndex.Entry entry;
             while ((entry = index.next()) != null) {
                 if (entry.wholeFile()) {
@@ -221,65 +231,59 @@ public final class Delivery {
                     continue;
                 }
                 tally.records++;
+                Slots.Slot slot = slots.next();
                 if (entry.valid()) {
-                    result(entry, slots.get(ordinal));
+                    result(entry, slot);
                 } else {
                     tally.invalid++;
-                    ObjectNode line = JSON.createObjectNode();
-                    line.putNull("id");
-                    line.put("custom_id", entry.customId());
-                    line.putNull("response");
-                    line.putObject("error").put("code", entry.code()).put("message", entry.message());
-                    write(results, line);
-                    error(entry, entry.code(), entry.message());
+                    failure(entry, entry.code(), entry.message());
                 }
-                ordinal++;
             }
         }
 
+        /** The record's result line with the user's custom_id put back in place of Batchline's. */
         private void result(RecordIndex.Entry entry, Slots.Slot slot) throws IOException {
-            ObjectNode line;
             if (slot.empty()) {
-                line = JSON.createObjectNode();
-                line.putNull("id");
-                line.put("custom_id", entry.customId());
-                line.putNull("response");
-                line.putObject("error").put("code", "missing_result")
-                        .put("message", "Batchline has no result for this record.");
                 LOG.warn("Source {} line {}: no result was filed", source.id(), entry.line());
-            } else {
-                line = (ObjectNode) JSON.readTree(read(slot), 0, slot.length());
-                line.put("custom_id", entry.customId());
+                tally.failed++;
+                failure(entry, "missing_result", "Batchline has no result for this record.");
+                return;
             }
-            write(results, line);
-            JsonNode response = line.path("response");
-            int status = response.path("status_code").asInt(0);
-            if (status >= 200 && status < 300 && line.path("error").isNull()) {
+            byte[] bytes = read(slot);
+            results.write(bytes, 0, slot.idStart());
+            results.write(QUOTE);
+            results.write(entry.escapedCustomId() != null ? entry.escapedCustomId()
+                    : ESCAPER.quoteAsUTF8(entry.customId()));
+            results.write(QUOTE);
+            results.write(bytes, slot.idEnd(), slot.length() - slot.idEnd());
+            results.write(NEWLINE);
+            if (slot.kind() == Slots.OUTPUT) {
                 tally.succeeded++;
-                JsonNode body = response.path("body");
-                JsonNode usage = body.path("usage");
-                long prompt = usage.path("prompt_tokens").asLong(usage.path("input_tokens").asLong());
-                long completion = usage.path("completion_tokens").asLong(usage.path("output_tokens").asLong());
-                tally.promptTokens += prompt;
-                tally.completionTokens += completion;
-                Double cost = prices.realtime(body.path("model").asText(null), prompt, completion);
-                if (cost == null) {
-                    tally.unpriced = true;
-                } else {
-                    tally.realtimeCost += cost;
-                }
                 return;
             }
             tally.failed++;
-            JsonNode error = line.path("error").isObject() ? line.path("error") : response.path("body").path("error");
-            String code = error.path("code").asText(null);
+            ResultLine failed = ResultLine.scan(bytes, 0, slot.length());
+            String code = failed.errorCode();
             if (code == null || code.isEmpty()) {
-                code = status > 0 ? "http_" + status : "failed";
+                code = failed.status() > 0 ? "http_" + failed.status() : "failed";
             }
             if (code.equals("batch_expired")) {
                 tally.expired++;
             }
-            error(entry, code, error.path("message").asText(status > 0 ? "HTTP " + status : "The request failed."));
+            String message = failed.errorMessage() != null ? failed.errorMessage()
+                    : failed.status() > 0 ? "HTTP " + failed.status() : "The request failed.";
+            error(entry, code, message);
+        }
+
+        /** A record without a provider answer: an error line in the results, and in the errors. */
+        private void failure(RecordIndex.Entry entry, String code, String message) throws IOException {
+            ObjectNode line = JSON.createObjectNode();
+            line.putNull("id");
+            line.put("custom_id", entry.customId());
+            line.putNull("response");
+            line.putObject("error").put("code", code).put("message", message);
+            write(results, line);
+            error(entry, code, message);
         }
 
         private void error(RecordIndex.Entry entry, String code, String message) throws IOException {
@@ -297,34 +301,41 @@ public final class Delivery {
             tally.errors++;
         }
 
+        /** The slot's line, from the batch file mapped into memory (read without a system call per line). */
         private byte[] read(Slots.Slot slot) throws IOException {
             Path file = switch (slot.kind()) {
                 case Slots.OUTPUT -> work.output(slot.batchId());
                 case Slots.ERROR -> work.errors(slot.batchId());
                 default -> work.failures(source.id());
             };
-            FileChannel channel = files.computeIfAbsent(file.toString(), name -> {
-                try {
-                    return FileChannel.open(file, StandardOpenOption.READ);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            if (buffer.capacity() < slot.length()) {
-                buffer = ByteBuffer.allocate(slot.length());
+            ByteBuffer content = files.get(file);
+            if (content == null || slot.offset() + slot.length() > content.capacity()) {
+                content = map(file);
+                files.put(file, content);
             }
-            buffer.clear().limit(slot.length());
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, slot.offset() + buffer.position()) < 0) {
-                    throw new IOException(file + " ends before the result at " + slot.offset());
-                }
+            if (line.length < slot.length()) {
+                line = new byte[Math.max(slot.length(), line.length * 2)];
             }
-            return buffer.array();
+            if (slot.offset() + slot.length() > content.capacity()) {
+                throw new IOException(file + " ends before the result at " + slot.offset());
+            }
+            content.get((int) slot.offset(), line, 0, slot.length());
+            return line;
         }
 
-        private void write(OutputStream out, JsonNode line) throws IOException {
-            out.write(JSON.writeValueAsBytes(line));
-            out.write('\n');
+        private ByteBuffer map(Path file) throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                if (size > Integer.MAX_VALUE) {
+                    throw new IOException(file + " is larger than 2 GB");
+                }
+                return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            }
+        }
+
+        private void write(FileSink out, JsonNode json) throws IOException {
+            out.write(JSON.writeValueAsBytes(json));
+            out.write(NEWLINE);
         }
 
         @Override
@@ -333,9 +344,7 @@ public final class Delivery {
             errors.close();
             index.close();
             slots.close();
-            for (FileChannel channel : new ArrayList<>(files.values())) {
-                channel.close();
-            }
+            files.clear();
         }
     }
 }

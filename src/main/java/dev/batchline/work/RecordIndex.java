@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -32,7 +33,12 @@ public final class RecordIndex {
      * One record: {@code code} is null for a valid record. An entry with line 0 is about the whole file (refused,
      * or unreadable from some point on) and is not a record.
      */
-    public record Entry(int line, String customId, String code, String message) {
+    public record Entry(int line, String customId, String code, String message, byte[] escapedCustomId) {
+
+        public Entry(int line, String customId, String code, String message) {
+            this(line, customId, code, message, null);
+        }
+
         public boolean valid() {
             return code == null;
         }
@@ -129,6 +135,10 @@ public final class RecordIndex {
             if (!lines.next() || lines.offset() >= limit) {
                 return null;
             }
+            Entry valid = validEntry(lines.bytes(), lines.length());
+            if (valid != null) {
+                return valid;
+            }
             int line = 0;
             String customId = null;
             String code = null;
@@ -148,6 +158,59 @@ public final class RecordIndex {
                 }
             }
             return new Entry(line, customId, code, message);
+        }
+
+        /**
+         * A valid record's entry as {@link Writer#valid} writes it, read without a parser; the id is kept as
+         * written (JSON-escaped) too, so delivery can copy it. Null for any other entry.
+         */
+        private static Entry validEntry(byte[] bytes, int length) throws IOException {
+            if (!startsWith(bytes, 0, LINE)) {
+                return null;
+            }
+            int at = LINE.length;
+            int line = 0;
+            while (at < length && bytes[at] >= '0' && bytes[at] <= '9') {
+                line = line * 10 + bytes[at++] - '0';
+            }
+            if (!startsWith(bytes, at, CUSTOM_ID) || length < 2 || bytes[length - 1] != '}'
+                || bytes[length - 2] != '"') {
+                return null;
+            }
+            int start = at + CUSTOM_ID.length;
+            int end = length - 2;
+            boolean escaped = false;
+            for (int i = start; i < end; i++) {
+                if (bytes[i] == '\\') {
+                    escaped = true;
+                    i++;
+                } else if (bytes[i] == '"') {
+                    return null;
+                }
+            }
+            byte[] raw = Arrays.copyOfRange(bytes, start, end);
+            String customId = escaped ? unescape(bytes, start - 1, end + 1)
+                    : new String(raw, StandardCharsets.UTF_8);
+            return new Entry(line, customId, null, null, raw);
+        }
+
+        private static String unescape(byte[] bytes, int from, int to) throws IOException {
+            try (JsonParser parser = JSON.createParser(bytes, from, to - from)) {
+                parser.nextToken();
+                return parser.getText();
+            }
+        }
+
+        private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+            if (at + prefix.length > bytes.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (bytes[at + i] != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
