@@ -19,7 +19,9 @@ public final class Batchline {
             LocalProviderCommand.run(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        Main main = new Main(Batchline.class);
+        Main main = new Main();
+        // the configuration is named, not found by scanning the class path, which would cost a second at start-up
+        main.configure().addConfiguration(BatchlineConfiguration.class);
         RoutesLocation.choose(main);
         main.run(args);
     }

@@ -43,7 +43,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
         if (settings.bool("batchline.local.enabled", true)) {
             local = new LocalProvider(LocalProviderSettings.from(settings));
             registry.bind("localProvider", local);
-            context.addService(local, true, true);
+            context.addService(new EarlyStart(local), true, true);
         }
         Provider provider = Provider.from(settings, local);
         registry.bind("provider", provider);
@@ -51,7 +51,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
         WorkFolder work = new WorkFolder(Path.of(settings.string("batchline.work", "work")));
         StateStore store = new StateStore(work.state());
         registry.bind("stateStore", store);
-        context.addService(store, true, true);
+        context.addService(new EarlyStart(store), true, true);
 
         Spools spools = new Spools(store, work, provider.name(),
                 settings.integer("batchline.batch.max-requests", 50_000),

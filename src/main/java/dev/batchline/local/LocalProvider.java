@@ -36,6 +36,7 @@ public final class LocalProvider implements Service {
     private final Clock clock;
 
     private HttpServer server;
+    private ProviderApi api;
     private BatchRunner runner;
     private ThreadPoolExecutor executor;
     private ScheduledThreadPoolExecutor timer;
@@ -80,8 +81,7 @@ public final class LocalProvider implements Service {
                 new LinkedBlockingQueue<>(), daemonThreads("local-provider-http-"));
         executor.allowCoreThreadTimeOut(true);
         timer = new ScheduledThreadPoolExecutor(1, daemonThreads("local-provider-timer-"));
-        ProviderApi api = new ProviderApi(settings, files, batches, runner, model, () -> faults, clock, timer,
-                executor);
+        api = new ProviderApi(settings, files, batches, runner, model, () -> faults, clock, timer, executor);
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
         } catch (IOException e) {
@@ -131,6 +131,11 @@ public final class LocalProvider implements Service {
 
     public synchronized int port() {
         return server.getAddress().getPort();
+    }
+
+    /** HTTP requests received since the provider started, for benchmarks that count a client's calls. */
+    public long requestsServed() {
+        return api.requests();
     }
 
     /** Stops new work of batches in the given status (a stuck batch) until {@link #release()}. */

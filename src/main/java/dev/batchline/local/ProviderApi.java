@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,6 +64,7 @@ final class ProviderApi implements HttpHandler {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final Executor executor;
+    private final AtomicLong requests = new AtomicLong();
 
     ProviderApi(LocalProviderSettings settings, FileStore files, BatchStore batches, BatchRunner runner, Model model,
                 Supplier<Faults> faults, Clock clock, ScheduledExecutorService timer, Executor executor) {
@@ -78,8 +80,14 @@ final class ProviderApi implements HttpHandler {
         this.executor = executor;
     }
 
+    /** Requests received so far, whatever became of them. */
+    long requests() {
+        return requests.get();
+    }
+
     @Override
     public void handle(HttpExchange exchange) {
+        requests.incrementAndGet();
         long started = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
