@@ -94,6 +94,7 @@ public abstract class ApplicationTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void doPostTearDown() throws Exception {
+        context.stop(); // before the home goes; Camel's test extension would stop it only after this method
         WorkFolder.deleteTree(home);
     }
 

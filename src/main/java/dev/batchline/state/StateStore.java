@@ -67,13 +67,15 @@ public final class StateStore implements Service {
         LOG.info("State store ready in {}", dir.toAbsolutePath());
     }
 
+    /**
+     * Closes the pool's connections; H2 closes the database cleanly when its last connection closes. (A SHUTDOWN
+     * statement would close it under the pooled connection, whose close then fails and leaves a trace file.)
+     */
     @Override
     public synchronized void stop() {
         if (pool != null) {
-            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("SHUTDOWN");
-            } catch (SQLException e) {
-                LOG.warn("State store did not shut down cleanly", e);
+            if (pool.getActiveConnections() > 0) {
+                LOG.warn("State store stopping with {} connections still in use", pool.getActiveConnections());
             }
             pool.dispose();
             pool = null;
