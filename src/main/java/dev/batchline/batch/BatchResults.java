@@ -125,7 +125,7 @@ public final class BatchResults {
         private final Map<Long, int[]> counts = new HashMap<>();
         private final Map<Long, long[]> tokens = new HashMap<>();
         private final Map<Long, Integer> retryBySource = new HashMap<>();
-        private final Set<RequestId> answered = new HashSet<>();
+        private final Set<RequestId> answered;
         private final Set<RequestId> toRetry = new HashSet<>();
         private final Path retrySpool;
         private OutputStream retry;
@@ -134,6 +134,7 @@ public final class BatchResults {
 
         Filing(BatchRecord batch) throws JsonProcessingException {
             this.batch = batch;
+            this.answered = new HashSet<>(Math.max(16, batch.requests() * 4 / 3 + 1));
             this.retrySpool = work.batch(batch.id()).resolve("retry.jsonl");
             this.failedLines = new HashMap<>();
             String[] first = null;

@@ -206,7 +206,8 @@ public final class Delivery {
         private final Slots.Reader slots;
         private final FileSink results;
         private final FileSink errors;
-        private final Map<Path, ByteBuffer> files = new HashMap<>();
+        private final Map<Path, ByteBuffer> mapped = new HashMap<>();
+        private final Map<Path, FileChannel> large = new HashMap<>();
         private byte[] line = new byte[64 * 1024];
 
         Writing(Source source, Path results, Path errors, Tally tally) throws IOException {
@@ -301,36 +302,47 @@ public final class Delivery {
             tally.errors++;
         }
 
-        /** The slot's line, from the batch file mapped into memory (read without a system call per line). */
+        /**
+         * The slot's line, from the batch file mapped into memory (no system call per line); a file over 2 GB,
+         * which cannot be mapped whole, is read at the line's position instead.
+         */
         private byte[] read(Slots.Slot slot) throws IOException {
             Path file = switch (slot.kind()) {
                 case Slots.OUTPUT -> work.output(slot.batchId());
                 case Slots.ERROR -> work.errors(slot.batchId());
                 default -> work.failures(source.id());
             };
-            ByteBuffer content = files.get(file);
-            if (content == null || slot.offset() + slot.length() > content.capacity()) {
-                content = map(file);
-                files.put(file, content);
-            }
             if (line.length < slot.length()) {
                 line = new byte[Math.max(slot.length(), line.length * 2)];
             }
-            if (slot.offset() + slot.length() > content.capacity()) {
-                throw new IOException(file + " ends before the result at " + slot.offset());
-            }
-            content.get((int) slot.offset(), line, 0, slot.length());
-            return line;
-        }
-
-        private ByteBuffer map(Path file) throws IOException {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = channel.size();
-                if (size > Integer.MAX_VALUE) {
-                    throw new IOException(file + " is larger than 2 GB");
+            long end = slot.offset() + slot.length();
+            ByteBuffer content = mapped.get(file);
+            FileChannel channel = large.get(file);
+            if (channel == null && (content == null || end > content.capacity())) {
+                FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
+                if (opened.size() <= Integer.MAX_VALUE) {
+                    content = opened.map(FileChannel.MapMode.READ_ONLY, 0, opened.size());
+                    opened.close();
+                    mapped.put(file, content);
+                } else {
+                    channel = opened;
+                    large.put(file, channel);
                 }
-                return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             }
+            if (channel == null) {
+                if (end > content.capacity()) {
+                    throw new IOException(file + " ends before the result at " + slot.offset());
+                }
+                content.get((int) slot.offset(), line, 0, slot.length());
+                return line;
+            }
+            ByteBuffer target = ByteBuffer.wrap(line, 0, slot.length());
+            while (target.hasRemaining()) {
+                if (channel.read(target, slot.offset() + target.position()) < 0) {
+                    throw new IOException(file + " ends before the result at " + slot.offset());
+                }
+            }
+            return line;
         }
 
         private void write(FileSink out, JsonNode json) throws IOException {
@@ -344,7 +356,10 @@ public final class Delivery {
             errors.close();
             index.close();
             slots.close();
-            files.clear();
+            mapped.clear();
+            for (FileChannel channel : large.values()) {
+                channel.close();
+            }
         }
     }
 }
