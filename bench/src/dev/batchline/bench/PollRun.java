@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.batchline.BatchlineConfiguration;
 import dev.batchline.batch.Polling;
 import dev.batchline.config.Settings;
 import dev.batchline.local.LocalProvider;
@@ -53,17 +52,7 @@ public final class PollRun {
         provider.start();
         List<String> batchIds = createBatches(provider.baseUrl(), count);
 
-        Main main = new Main();
-        main.configure().addConfiguration(BatchlineConfiguration.class);
-        main.addOverrideProperty("batchline.provider", provider.baseUrl());
-        main.addOverrideProperty("batchline.provider.api-key", "");
-        main.addOverrideProperty("batchline.local.enabled", "false");
-        main.addOverrideProperty("batchline.http.port", "0");
-        main.addOverrideProperty("batchline.poll.interval", "3600000");
-        main.addOverrideProperty("batchline.inbox", home.resolve("inbox").toString());
-        main.addOverrideProperty("batchline.outbox", home.resolve("outbox").toString());
-        main.addOverrideProperty("batchline.work", home.resolve("work").toString());
-        main.start();
+        Main main = BenchApplication.start(provider.baseUrl(), home, Map.of("batchline.poll.interval", "3600000"));
         StateStore store = main.getCamelContext().getRegistry().lookupByNameAndType("stateStore", StateStore.class);
         store.inTransaction(c -> {
             for (String batchId : batchIds) {

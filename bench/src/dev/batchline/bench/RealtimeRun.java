@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.batchline.BatchlineConfiguration;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -51,17 +51,8 @@ public final class RealtimeRun {
         Duration each = Duration.ofSeconds(Long.parseLong(args[1]));
         int rounds = Integer.parseInt(args[2]);
         Path home = Files.createTempDirectory("batchline-realtime-");
-        Main main = new Main();
-        main.configure().addConfiguration(BatchlineConfiguration.class);
-        main.addOverrideProperty("batchline.provider", baseUrl);
-        main.addOverrideProperty("batchline.provider.api-key", "");
-        main.addOverrideProperty("batchline.local.enabled", "false");
-        main.addOverrideProperty("batchline.http.port", "0");
-        main.addOverrideProperty("batchline.inbox", home.resolve("inbox").toString());
-        main.addOverrideProperty("batchline.outbox", home.resolve("outbox").toString());
-        main.addOverrideProperty("batchline.work", home.resolve("work").toString());
-        main.addOverrideProperty("batchline.realtime.max-concurrent", Integer.toString(CALLERS));
-        main.start();
+        Main main = BenchApplication.start(baseUrl, home,
+                Map.of("batchline.realtime.max-concurrent", Integer.toString(CALLERS)));
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(java.util.concurrent.Executors.newFixedThreadPool(CALLERS)).build();
