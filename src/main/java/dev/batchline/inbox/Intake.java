@@ -189,7 +189,7 @@ public final class Intake implements Service {
         private final Path file;
         private final String fallbackPrefix;
         private final LineBuffer line = new LineBuffer();
-        private final SeenIds seen;
+        private SeenIds seen;
         private Spool lastSpool;
         private long offset;
         private int nextLine;
@@ -200,7 +200,6 @@ public final class Intake implements Service {
         Run(Source source, Path file) {
             this.source = source;
             this.file = file;
-            this.seen = new SeenIds(expectedRecords(file));
             this.fallbackPrefix = source.baseName() + "-";
             this.offset = source.readOffset();
             this.nextLine = source.nextLine();
@@ -209,22 +208,26 @@ public final class Intake implements Service {
         }
 
         void read() throws IOException {
-            rememberIds();
-            try (RecordIndex.Writer writer = new RecordIndex.Writer(work.records(source.id()), source.recordsBytes())) {
-                index = writer;
-                try (JsonlReader reader = new JsonlReader(file, offset, nextLine, maxLineBytes)) {
-                    while (reader.next()) {
-                        take(reader);
+            try (SeenIds ids = new SeenIds(work.ids(source.id()), expectedRecords(file))) {
+                seen = ids;
+                rememberIds();
+                try (RecordIndex.Writer writer = new RecordIndex.Writer(work.records(source.id()),
+                        source.recordsBytes())) {
+                    index = writer;
+                    try (JsonlReader reader = new JsonlReader(file, offset, nextLine, maxLineBytes)) {
+                        while (reader.next()) {
+                            take(reader);
+                        }
+                    } catch (IOException e) {
+                        LOG.warn("Source {} ({}) cannot be read past line {}: {}", source.id(), source.name(),
+                                nextLine, e.toString());
+                        index.invalid(0, null, "unreadable", "The file could not be read from line " + nextLine
+                                                             + " on: " + e.getMessage());
+                        checkpoint(List.of(), true, "");
+                        throw e;
                     }
-                } catch (IOException e) {
-                    LOG.warn("Source {} ({}) cannot be read past line {}: {}", source.id(), source.name(), nextLine,
-                            e.toString());
-                    index.invalid(0, null, "unreadable", "The file could not be read from line " + nextLine
-                                                         + " on: " + e.getMessage());
                     checkpoint(List.of(), true, "");
-                    throw e;
                 }
-                checkpoint(List.of(), true, "");
             }
             LOG.info("Source {} ({}) taken: {} records, {} invalid", source.id(), source.name(), records, invalid);
         }
@@ -315,9 +318,9 @@ public final class Intake implements Service {
         }
 
         /** About how many records the file holds, from its size, so the id table need not grow while reading. */
-        private static int expectedRecords(Path file) {
+        private static long expectedRecords(Path file) {
             try {
-                return (int) Math.min(Files.size(file) / 250, 1 << 24);
+                return Files.size(file) / 250;
             } catch (IOException e) {
                 return 0;
             }

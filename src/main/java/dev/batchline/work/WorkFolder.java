@@ -56,6 +56,11 @@ public final class WorkFolder {
         return source(sourceId).resolve("slots");
     }
 
+    /** The table of the source's custom_ids, while the source is read. */
+    public Path ids(long sourceId) {
+        return source(sourceId).resolve("ids");
+    }
+
     public Path failures(long sourceId) {
         return source(sourceId).resolve("failures.jsonl");
     }
