@@ -222,9 +222,9 @@ public final class Bench {
                 String.format(Locale.ROOT, "%.0f%% of the throughput", share * 100), "≥ 90%",
                 share >= 0.9 ? "yes" : "NO"});
             double added = o[1] - b[1];
-            rows.add(new String[] {"Real-time: median latency added over the bare call",
-                String.format(Locale.ROOT, "%+.2f ms", added), "—", String.format(Locale.ROOT, "%+.2f ms", added),
-                "≤ 1 ms", added <= 1.0 ? "yes" : "NO"});
+            rows.add(new String[] {"Real-time: latency added over the bare call (median; p99 for context)",
+                String.format(Locale.ROOT, "median %+.2f ms, p99 %+.2f ms", added, o[2] - b[2]), "—",
+                String.format(Locale.ROOT, "%+.2f ms", added), "median ≤ 1 ms", added <= 1.0 ? "yes" : "NO"});
         } finally {
             server.toHandle().destroy();
             server.waitFor(30, TimeUnit.SECONDS);
