@@ -164,7 +164,7 @@ public final class Bench {
                 "-Dbatchline.local.requests-per-second=0", "-Dbatchline.local.validating-delay=0ms",
                 "-Dbatchline.local.finalizing-delay=0ms", "-Dbatchline.poll.interval=250",
                 "-Dbatchline.batch.check-interval=100", "-Dbatchline.inbox.settle-time=100",
-                "-Dbatchline.inbox.poll-delay=100", "-jar", jar.toString())))
+                "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100", "-jar", jar.toString())))
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("app.log").toFile())
                 .start();
         try {

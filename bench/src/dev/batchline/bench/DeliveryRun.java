@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Random;
 
 import dev.batchline.batch.BatchResults;
+import dev.batchline.batch.BatchSplit;
 import dev.batchline.batch.Spools;
+import dev.batchline.failure.Waits;
 import dev.batchline.inbox.Intake;
 import dev.batchline.inbox.RecordFormat;
 import dev.batchline.outbox.Delivery;
 import dev.batchline.outbox.Prices;
 import dev.batchline.provider.ProviderFiles;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.provider.RetryPolicy;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
@@ -77,7 +79,7 @@ public final class DeliveryRun {
             }
             Files.copy(output, copies.resolve("output-" + batch.id() + ".jsonl"));
             store.inTransaction(c -> {
-                Batches.recordUpload(c, batch.id(), "file-input-" + batch.id());
+                Batches.recordUpload(c, batch.id(), "bench", "file-input-" + batch.id());
                 Batches.recordSubmission(c, batch.id(), "batch_bench_" + batch.id(), "completed", Instant.now());
                 Batches.recordProgress(c, batch.id(), "completed", lines.size(), lines.size(), 0);
                 Batches.recordEnd(c, batch.id(), "file-output-" + batch.id(), null, null, Instant.now());
@@ -100,18 +102,29 @@ public final class DeliveryRun {
                + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_bench\"}},\"error\":null}";
     }
 
-    private static void run(WorkFolder work, StateStore store, Path outbox) {
+    /** Files and delivers as the file-results and deliver-sources routes do: one batch, then one source, at a time. */
+    private static void run(WorkFolder work, StateStore store, Path outbox) throws Exception {
         Clock clock = Clock.systemUTC();
-        ProviderHealth health = new ProviderHealth(clock);
-        BatchResults results = new BatchResults(store, work, null, new ProviderFiles(store, null, health, false),
-                health, 3, clock);
-        Delivery delivery = new Delivery(store, work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), clock);
+        Waits waits = new Waits(new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30),
+                Duration.ofSeconds(2)), clock);
+        BatchResults results = new BatchResults(store, work, null, null, new ProviderFiles(store, null, null, waits, false),
+                new BatchSplit(store, work, clock), waits, 3, clock);
+        Delivery delivery = new Delivery(store, work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), waits,
+                clock);
         long started = System.nanoTime();
-        int filed = results.processEnded();
+        List<Long> ended = results.due();
+        for (long batch : ended) {
+            results.file(batch);
+        }
+        int filed = ended.size();
         long filing = System.nanoTime();
-        int delivered = delivery.deliverReady();
-        long ended = System.nanoTime();
+        List<Long> ready = delivery.ready();
+        for (long source : ready) {
+            delivery.deliver(source);
+        }
+        int delivered = ready.size();
+        long finished = System.nanoTime();
         System.out.println("batches=" + filed + " sources=" + delivered + " filing_ms=" + (filing - started) / 1_000_000
-                           + " delivery_ms=" + (ended - filing) / 1_000_000 + " ms=" + (ended - started) / 1_000_000);
+                           + " delivery_ms=" + (finished - filing) / 1_000_000 + " ms=" + (finished - started) / 1_000_000);
     }
 }

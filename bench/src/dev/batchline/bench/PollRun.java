@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.batchline.batch.Polling;
 import dev.batchline.config.Settings;
 import dev.batchline.local.LocalProvider;
 import dev.batchline.local.LocalProviderSettings;
@@ -25,6 +24,7 @@ import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
 import dev.batchline.work.WorkFolder;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
 /**
@@ -62,11 +62,12 @@ public final class PollRun {
             }
             return null;
         });
-        Polling polling = main.getCamelContext().getRegistry().lookupByNameAndType("polling", Polling.class);
-        polling.poll();
+        // one poll cycle as the Quartz route runs it: the provider's batches listed, then each tracked on its own
+        ProducerTemplate poll = main.getCamelContext().createProducerTemplate();
+        poll.sendBody("direct:poll-provider", provider.baseUrl());
         long callsBefore = provider.requestsServed();
         long started = System.nanoTime();
-        polling.poll();
+        poll.sendBody("direct:poll-provider", provider.baseUrl());
         long elapsed = (System.nanoTime() - started) / 1_000_000;
         long calls = provider.requestsServed() - callsBefore;
         System.out.println("batches=" + count + " calls=" + calls + " ms=" + elapsed);

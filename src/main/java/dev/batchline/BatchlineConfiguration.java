@@ -2,12 +2,19 @@ package dev.batchline;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.batchline.batch.BatchResults;
+import dev.batchline.batch.BatchSplit;
+import dev.batchline.batch.LostBatches;
 import dev.batchline.batch.Polling;
 import dev.batchline.batch.Spools;
 import dev.batchline.batch.Submission;
 import dev.batchline.config.Settings;
+import dev.batchline.failure.Failures;
+import dev.batchline.failure.Waits;
+import dev.batchline.inbox.InboxPolls;
+import dev.batchline.inbox.InboxSettling;
 import dev.batchline.inbox.Intake;
 import dev.batchline.inbox.RecordFormat;
 import dev.batchline.local.LocalProvider;
@@ -15,10 +22,9 @@ import dev.batchline.local.LocalProviderSettings;
 import dev.batchline.outbox.Delivery;
 import dev.batchline.outbox.Prices;
 import dev.batchline.provider.Downloads;
-import dev.batchline.provider.Provider;
 import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderFiles;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.provider.Providers;
 import dev.batchline.provider.RetryPolicy;
 import dev.batchline.realtime.RealtimeCall;
 import dev.batchline.state.StateStore;
@@ -45,22 +51,31 @@ public class BatchlineConfiguration implements CamelConfiguration {
             registry.bind("localProvider", local);
             context.addService(new EarlyStart(local), true, true);
         }
-        Provider provider = Provider.from(settings, local);
-        registry.bind("provider", provider);
+        Providers providers = Providers.from(settings, local);
+        registry.bind("providers", providers);
 
         WorkFolder work = new WorkFolder(Path.of(settings.string("batchline.work", "work")));
         StateStore store = new StateStore(work.state());
         registry.bind("stateStore", store);
         context.addService(new EarlyStart(store), true, true);
 
-        Spools spools = new Spools(store, work, provider.name(),
+        // failures: one classification, and the waits of the work they leave waiting
+        RetryPolicy retryPolicy = new RetryPolicy(settings.duration("batchline.retry.initial-delay", "500ms"),
+                settings.duration("batchline.retry.max-delay", "30s"),
+                settings.duration("batchline.provider.max-retry-wait", "2s"));
+        registry.bind("retryPolicy", retryPolicy);
+        Waits waits = new Waits(retryPolicy, clock);
+        registry.bind("waits", waits);
+        registry.bind("failures", new Failures());
+
+        // the inbox and the open batches
+        Spools spools = new Spools(store, work, providers.current().name(),
                 settings.integer("batchline.batch.max-requests", 50_000),
                 settings.bytes("batchline.batch.max-bytes", "200MB"),
                 settings.duration("batchline.batch.max-wait", "5m"), settings.integer("batchline.batch.max-open", 100),
                 clock);
         registry.bind("spools", spools);
         context.addService(spools, true, true);
-
         RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system"));
         Intake intake = new Intake(store, spools, work, Path.of(settings.string("batchline.inbox", "inbox")), format,
@@ -68,24 +83,39 @@ public class BatchlineConfiguration implements CamelConfiguration {
                 settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock);
         registry.bind("intake", intake);
         context.addService(intake, true, true);
+        registry.bind("inboxSettling", inboxSettling(settings, clock));
+        registry.bind("inboxPolls", new InboxPolls(intake));
 
-        ProviderClient client = new ProviderClient(context.createProducerTemplate(), provider);
+        // the provider's Files and Batches API, and the steps of a batch
+        ProviderClient client = new ProviderClient(context.createProducerTemplate(), waits);
         registry.bind("providerClient", client);
         registry.bind("downloads", new Downloads());
-        registry.bind("retryPolicy", new RetryPolicy(settings.duration("batchline.retry.initial-delay", "500ms"),
-                settings.duration("batchline.retry.max-delay", "30s")));
-        ProviderHealth health = new ProviderHealth(clock);
-        registry.bind("providerHealth", health);
-        ProviderFiles providerFiles = new ProviderFiles(store, client, health,
+        ProviderFiles providerFiles = new ProviderFiles(store, client, providers, waits,
                 settings.bool("batchline.provider.delete-files", true));
         registry.bind("providerFiles", providerFiles);
-        registry.bind("submission", new Submission(store, work, client, health, clock));
-        registry.bind("polling", new Polling(store, client, health, clock));
-        registry.bind("batchResults", new BatchResults(store, work, client, providerFiles, health,
-                settings.integer("batchline.batch.max-attempts", 3), clock));
+        registry.bind("submission", new Submission(store, work, client, providers, waits, clock));
+        registry.bind("polling", new Polling(store, client, providers, waits, clock));
+        registry.bind("lostBatches", new LostBatches(store, work, waits,
+                settings.duration("batchline.batch.lost-after", "1h"), clock));
+        registry.bind("batchResults", new BatchResults(store, work, client, providers, providerFiles,
+                new BatchSplit(store, work, clock), waits, settings.integer("batchline.batch.max-attempts", 3),
+                clock));
         registry.bind("delivery", new Delivery(store, work, Path.of(settings.string("batchline.outbox", "outbox")),
                 new Prices(settings.value("batchline.prices"), settings.decimal("batchline.prices.batch-share", 0.5)),
-                clock));
-        registry.bind("realtimeCall", new RealtimeCall(provider, settings.string("batchline.model", "gpt-4o-mini")));
+                waits, clock));
+        registry.bind("realtimeCall", new RealtimeCall(providers.current(),
+                settings.string("batchline.model", "gpt-4o-mini")));
+    }
+
+    private static InboxSettling inboxSettling(Settings settings, Clock clock) {
+        Duration settleTime = settings.duration("batchline.inbox.settle-time", "1000");
+        Duration settleTimeout = settings.duration("batchline.inbox.settle-timeout", "3000");
+        if (settleTimeout.compareTo(settleTime) <= 0) {
+            throw new IllegalArgumentException("batchline.inbox.settle-timeout (" + settleTimeout.toMillis() + " ms)"
+                                               + " must be longer than batchline.inbox.settle-time ("
+                                               + settleTime.toMillis() + " ms): it is how long the inbox waits for a"
+                                               + " changing file to settle before it goes on to the others");
+        }
+        return new InboxSettling(settleTime, settings.duration("batchline.inbox.max-settle-wait", "1h"), clock);
     }
 }

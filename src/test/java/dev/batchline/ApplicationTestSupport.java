@@ -67,6 +67,7 @@ public abstract class ApplicationTestSupport extends CamelMainTestSupport {
         properties.put("batchline.local.requests-per-second", "0");
         properties.put("batchline.http.port", "0");
         properties.put("batchline.inbox.settle-time", "100");
+        properties.put("batchline.inbox.settle-timeout", "300");
         properties.put("batchline.inbox.poll-delay", "100");
         properties.put("batchline.batch.check-interval", "100");
         properties.put("batchline.poll.interval", "200");
@@ -95,7 +96,16 @@ public abstract class ApplicationTestSupport extends CamelMainTestSupport {
     @Override
     protected void doPostTearDown() throws Exception {
         context.stop(); // before the home goes; Camel's test extension would stop it only after this method
+        stopped();
         WorkFolder.deleteTree(home);
+    }
+
+    /** After the application stopped, before its home is deleted: stops what the test started besides it. */
+    protected void stopped() throws Exception {
+    }
+
+    protected <T> T bean(String name, Class<T> type) {
+        return context.getRegistry().lookupByNameAndType(name, type);
     }
 
     protected LocalProvider localProvider() {

@@ -22,10 +22,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.batchline.config.Settings;
 import dev.batchline.local.Faults;
 import dev.batchline.local.LocalProvider;
-import dev.batchline.local.LocalProviderSettings;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +61,7 @@ class CrashIT {
         Random random = new Random(seed);
         System.out.println("Crash test seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
 
-        LocalProvider provider = provider();
+        StandaloneProvider provider = provider();
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
             List<Workload> sources = new ArrayList<>();
@@ -131,7 +129,7 @@ class CrashIT {
                     }
                 }
             }
-            Audit audit = audit(provider);
+            Audit audit = audit(provider.local());
             try (Stream<Path> outboxFiles = Files.list(workingDir.resolve("outbox"))) {
                 assertThat(outboxFiles.map(path -> path.getFileName().toString()))
                         .as("no partial outbox files").noneMatch(name -> name.startsWith("."));
@@ -149,7 +147,7 @@ class CrashIT {
             assertThat(audit.doubleAnswered).as("requests answered twice").isZero();
         } finally {
             killer.shutdownNow();
-            provider.stop();
+            provider.close();
         }
     }
 
@@ -166,28 +164,20 @@ class CrashIT {
         });
     }
 
-    private LocalProvider provider() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("batchline.local.port", "0");
-        settings.put("batchline.local.data-dir", providerDir.toString());
-        settings.put("batchline.local.validating-delay", "50ms");
-        settings.put("batchline.local.finalizing-delay", "50ms");
-        settings.put("batchline.local.requests-per-second", "0");
+    private StandaloneProvider provider() {
         // every full batch expires part way, so resubmission runs under the kills too
-        settings.put("batchline.local.fault.expire-after-requests", "150");
-        settings.put("batchline.local.fault.rate-500", "0.02");
-        settings.put("batchline.local.fault.rate-lost-response", "0.02");
-        LocalProvider provider = new LocalProvider(LocalProviderSettings.from(Settings.of(settings)));
-        provider.start();
-        return provider;
+        return StandaloneProvider.start(providerDir, "batchline.local.validating-delay=50ms",
+                "batchline.local.finalizing-delay=50ms", "batchline.local.fault.expire-after-requests=150",
+                "batchline.local.fault.rate-500=0.02", "batchline.local.fault.rate-lost-response=0.02");
     }
 
-    private JarProcess start(LocalProvider provider) throws IOException {
+    private JarProcess start(StandaloneProvider provider) throws IOException {
         return JarProcess.start(workingDir, List.of("-Dbatchline.provider=" + provider.baseUrl(),
                 "-Dbatchline.local.enabled=false", "-Dbatchline.http.port=0", "-Dbatchline.provider.delete-files=false",
                 "-Dbatchline.batch.max-requests=200", "-Dbatchline.batch.max-wait=1s",
                 "-Dbatchline.batch.max-attempts=5", "-Dbatchline.batch.check-interval=100",
-                "-Dbatchline.poll.interval=200", "-Dbatchline.inbox.settle-time=100", "-Dbatchline.inbox.poll-delay=100",
+                "-Dbatchline.poll.interval=200", "-Dbatchline.inbox.settle-time=100",
+                "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100",
                 "-Dbatchline.retry.initial-delay=10ms", "-Dbatchline.retry.max-delay=200ms"));
     }
 

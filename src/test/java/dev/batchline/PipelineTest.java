@@ -122,7 +122,7 @@ class PipelineTest extends ApplicationTestSupport {
 
         @Override
         protected Properties properties() {
-            return with("batchline.inbox.settle-time=1000");
+            return with("batchline.inbox.settle-time=1000", "batchline.inbox.settle-timeout=3000");
         }
 
         @Test

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchline.config.Settings;
 import dev.batchline.local.Faults;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.failure.Waits;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
@@ -88,21 +88,22 @@ class ProviderFaultsTest {
 
         @Test
         void should_wait_while_the_provider_is_down_and_finish_when_it_is_back() throws Exception {
-            ProviderHealth health = context.getRegistry().lookupByNameAndType("providerHealth", ProviderHealth.class);
+            Waits waits = context.getRegistry().lookupByNameAndType("waits", Waits.class);
+            StateStore store = context.getRegistry().lookupByNameAndType("stateStore", StateStore.class);
             drop("patient.jsonl", simpleRecords("p", 10));
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(health::down);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED)).stream()
+                            .anyMatch(batch -> waits.waiting(Waits.batch(batch.id()))));
             assertThat(outbox.resolve("patient.summary.json")).doesNotExist();
-            StateStore store = context.getRegistry().lookupByNameAndType("stateStore", StateStore.class);
-            List<BatchRecord> waiting = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED));
-            assertThat(waiting).hasSize(1);
 
             localProvider().injectFaults(Faults.none());
 
             JsonNode summary = awaitSummary("patient");
             assertThat(summary.path("succeeded").asInt()).isEqualTo(10);
             assertThat(summary.path("failed").asInt()).isZero();
-            assertThat(health.down()).isFalse();
+            List<BatchRecord> processed = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.PROCESSED));
+            assertThat(processed).noneMatch(batch -> waits.waiting(Waits.batch(batch.id())));
         }
     }
 }

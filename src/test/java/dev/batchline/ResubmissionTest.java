@@ -117,7 +117,7 @@ class ResubmissionTest {
 
     /** The provider takes at most 3 requests per batch file, fewer than Batchline puts in one. */
     @Nested
-    class FailedBatch extends ApplicationTestSupport {
+    class TooManyTasks extends ApplicationTestSupport {
 
         @Override
         protected Properties properties() {
@@ -125,17 +125,18 @@ class ResubmissionTest {
         }
 
         @Test
-        void should_report_the_records_a_failed_batch_rejected_and_resubmit_the_others() throws Exception {
-            drop("five.jsonl", simpleRecords("f", 5));
+        void should_split_a_batch_that_failed_with_too_many_tasks_until_the_halves_fit() throws Exception {
+            drop("seven.jsonl", simpleRecords("f", 7));
 
-            JsonNode summary = awaitSummary("five");
+            JsonNode summary = awaitSummary("seven");
 
-            assertThat(summary.path("succeeded").asInt()).isEqualTo(3);
-            assertThat(summary.path("failed").asInt()).isEqualTo(2);
-            assertThat(errors("five")).extracting(error -> error.path("custom_id").asText() + ":"
-                                                           + error.path("code").asText())
-                    .containsExactly("f4:too_many_tasks", "f5:too_many_tasks");
-            assertThat(customIds(results("five"))).containsExactly("f1", "f2", "f3", "f4", "f5");
+            assertThat(summary.path("succeeded").asInt()).isEqualTo(7);
+            assertThat(summary.path("failed").asInt()).isZero();
+            assertThat(summary.path("retried").asInt()).isZero();
+            // 7 refused, then 4 (refused) and 3, then 2 and 2
+            assertThat(summary.path("batches")).hasSize(5);
+            assertThat(errors("seven")).isEmpty();
+            assertThat(customIds(results("seven"))).containsExactlyElementsOf(PipelineTest.ids("f", 7));
         }
     }
 }

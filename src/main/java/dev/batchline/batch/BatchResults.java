@@ -11,22 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchline.jsonl.JsonlReader;
+import dev.batchline.failure.FailureClass;
+import dev.batchline.failure.Failures;
+import dev.batchline.failure.Waits;
 import dev.batchline.provider.ProviderClient;
-import dev.batchline.provider.ProviderException;
 import dev.batchline.provider.ProviderFiles;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.provider.Providers;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.BatchSource;
 import dev.batchline.state.Batches;
@@ -35,68 +36,88 @@ import dev.batchline.work.RequestId;
 import dev.batchline.work.ResultLine;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens when a provider batch has ended: its output and error files are downloaded, every result is filed
  * in its source's slots, and records that did not get a final answer (expired, cancelled, dropped by a failed
- * batch, or failed with a retryable status) go into a new batch, up to {@code maxAttempts}; after that they are
- * failed with the provider's reason. Processing a batch again after a crash gives the same result.
+ * batch, failed with a retryable status, or in a batch the provider lost) go into a new batch, up to
+ * {@code maxAttempts}; after that they are failed with the provider's reason. A batch the provider refused for good
+ * has each of its records failed with the provider's code and message; one it refused as too large is split in two
+ * ({@link BatchSplit}). Processing a batch again after a crash gives the same result. The {@code file-results}
+ * route calls it one batch per exchange.
  */
 public final class BatchResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchResults.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] SPOOL_PREFIX = "{\"custom_id\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** Counts per source: succeeded, failed, resubmitted, resubmitted because the batch was lost. */
+    private static final int SUCCEEDED = 0;
+    private static final int FAILED = 1;
+    private static final int RETRIED = 2;
+    private static final int LOST = 3;
 
     private final StateStore store;
     private final WorkFolder work;
     private final ProviderClient client;
+    private final Providers providers;
     private final ProviderFiles files;
-    private final ProviderHealth health;
+    private final BatchSplit split;
+    private final Waits waits;
     private final int maxAttempts;
     private final Clock clock;
 
-    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, ProviderFiles files,
-                        ProviderHealth health, int maxAttempts, Clock clock) {
+    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, Providers providers,
+                        ProviderFiles files, BatchSplit split, Waits waits, int maxAttempts, Clock clock) {
         this.store = store;
         this.work = work;
         this.client = client;
+        this.providers = providers;
         this.files = files;
-        this.health = health;
+        this.split = split;
+        this.waits = waits;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
     }
 
-    /** Processes every batch that ended; returns how many were processed. */
-    public int processEnded() {
-        List<BatchRecord> ended = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED));
-        int processed = 0;
-        for (BatchRecord batch : ended) {
-            try {
-                process(batch);
-                health.succeeded();
-                processed++;
-            } catch (ProviderException e) {
-                health.failed("Fetching the results of " + batch.label(), e);
-                break;
-            } catch (IOException e) {
-                throw new UncheckedIOException("Processing the results of " + batch.label() + " failed", e);
+    /** The ended batches to file now: they do not wait, nor does their provider refuse the key. */
+    public List<Long> due() {
+        List<Long> due = new ArrayList<>();
+        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED))) {
+            if (waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(batch.provider()))) {
+                due.add(batch.id());
             }
         }
-        return processed;
+        return due;
     }
 
-    void process(BatchRecord batch) throws IOException {
-        Path output = fetch(batch.outputFileId(), work.output(batch.id()));
-        Path errors = fetch(batch.errorFileId(), work.errors(batch.id()));
-        try (Filing filing = new Filing(batch)) {
+    /** Files the results of one ended batch, or splits it when the provider refused it as too large. */
+    public void file(@Body long batchId) throws IOException {
+        BatchRecord batch = store.inTransaction(c -> Batches.find(c, batchId)).orElseThrow();
+        if (!batch.status().equals(BatchRecord.ENDED)) {
+            return;
+        }
+        JsonNode errors = batch.errors() == null ? JSON.createArrayNode() : JSON.readTree(batch.errors());
+        FailureClass failure = Failures.ofEnded(batch, errors);
+        if (failure == FailureClass.TOO_LARGE && batch.requests() > 1) {
+            split.split(batch, errors);
+            files.deleteFilesOf(batch);
+            return;
+        }
+        process(batch, failure, errors);
+    }
+
+    void process(BatchRecord batch, FailureClass failure, JsonNode errors) throws IOException {
+        Path output = fetch(batch, batch.outputFileId(), work.output(batch.id()));
+        Path errorLines = fetch(batch, batch.errorFileId(), work.errors(batch.id()));
+        try (Filing filing = new Filing(batch, failure, errors)) {
             if (output != null) {
                 filing.fileLines(output, Slots.OUTPUT);
             }
-            if (errors != null) {
-                filing.fileLines(errors, Slots.ERROR);
+            if (errorLines != null) {
+                filing.fileLines(errorLines, Slots.ERROR);
             }
             filing.fileUnanswered();
             filing.commit();
@@ -104,12 +125,12 @@ public final class BatchResults {
         files.deleteFilesOf(batch);
     }
 
-    private Path fetch(String fileId, Path target) {
+    private Path fetch(BatchRecord batch, String fileId, Path target) {
         if (fileId == null) {
             return null;
         }
         if (!Files.exists(target)) {
-            client.download(fileId, target);
+            client.download(providers.named(batch.provider()), fileId, target);
         }
         return target;
     }
@@ -118,6 +139,7 @@ public final class BatchResults {
     private final class Filing implements AutoCloseable {
 
         private final BatchRecord batch;
+        private final FailureClass failure;
         private final Map<String, String[]> failedLines;
         private final String[] batchError;
         private final Map<Long, Slots> slots = new HashMap<>();
@@ -132,21 +154,20 @@ public final class BatchResults {
         private int retried;
         private long retryBytes;
 
-        Filing(BatchRecord batch) throws JsonProcessingException {
+        Filing(BatchRecord batch, FailureClass failure, JsonNode errors) {
             this.batch = batch;
+            this.failure = failure;
             this.answered = new HashSet<>(Math.max(16, batch.requests() * 4 / 3 + 1));
             this.retrySpool = work.batch(batch.id()).resolve("retry.jsonl");
             this.failedLines = new HashMap<>();
             String[] first = null;
-            if (batch.errors() != null) {
-                for (JsonNode error : JSON.readTree(batch.errors())) {
-                    String[] reason = {error.path("code").asText("batch_failed"), error.path("message").asText("")};
-                    if (error.hasNonNull("line")) {
-                        failedLines.put(error.get("line").asText(), reason);
-                    }
-                    if (first == null) {
-                        first = reason;
-                    }
+            for (JsonNode error : errors) {
+                String[] reason = {error.path("code").asText("batch_failed"), error.path("message").asText("")};
+                if (error.hasNonNull("line")) {
+                    failedLines.put(error.get("line").asText(), reason);
+                }
+                if (first == null) {
+                    first = reason;
                 }
             }
             this.batchError = first;
@@ -169,7 +190,7 @@ public final class BatchResults {
                     if (kind == Slots.OUTPUT && line.success()) {
                         slots(id.source()).put(id.ordinal(), Slots.OUTPUT, batch.id(), lines.offset(),
                                 lines.length(), line.customIdStart(), line.customIdEnd());
-                        count(id.source(), 0);
+                        count(id.source(), SUCCEEDED);
                         long[] sourceTokens = tokens.computeIfAbsent(id.source(), s -> new long[2]);
                         sourceTokens[0] += line.promptTokens();
                         sourceTokens[1] += line.completionTokens();
@@ -178,7 +199,7 @@ public final class BatchResults {
                     } else {
                         slots(id.source()).put(id.ordinal(), kind, batch.id(), lines.offset(), lines.length(),
                                 line.customIdStart(), line.customIdEnd());
-                        count(id.source(), 1);
+                        count(id.source(), FAILED);
                     }
                 }
             }
@@ -190,25 +211,33 @@ public final class BatchResults {
         }
 
         /**
-         * Walks the input: resubmits the records to retry and those without any line, or fails them. When every
-         * request has its final answer there is nothing to do.
+         * Walks the input: resubmits the records to retry and those without any line, or fails them: with the
+         * provider's reason when it refused the whole batch, or a line of it. When every request has its final
+         * answer there is nothing to do.
          */
         void fileUnanswered() throws IOException {
-            if (toRetry.isEmpty() && answered.size() >= batch.requests() && failedLines.isEmpty()) {
+            if (toRetry.isEmpty() && answered.size() >= batch.requests() && failedLines.isEmpty()
+                && failure == null) {
                 return;
             }
+            boolean refusedWhole = (failure == FailureClass.REFUSED || failure == FailureClass.TOO_LARGE)
+                                   && failedLines.isEmpty();
             Path input = work.resolve(batch.spool());
             try (JsonlReader lines = new JsonlReader(input, 0, 1)) {
                 while (lines.next()) {
                     if (lines.blank()) {
                         continue;
                     }
-                    RequestId id = RequestId.parse(spooledCustomId(lines.bytes(), lines.length()));
+                    RequestId id = RequestId.ofSpooledLine(lines.bytes(), lines.length());
                     if (id == null || answered.contains(id) && !toRetry.contains(id)) {
                         continue;
                     }
                     String[] rejected = failedLines.get(Integer.toString(lines.number()));
-                    if (rejected != null) {
+                    if (refusedWhole) {
+                        fail(id, batchError != null ? batchError[0] : "refused", "The provider refused the batch"
+                             + " of this request (" + batch.label() + ")"
+                             + (batchError != null && !batchError[1].isEmpty() ? ": " + batchError[1] : "."));
+                    } else if (rejected != null) {
                         fail(id, rejected[0], "The provider rejected this request: " + rejected[1]);
                     } else if (id.attempt() < maxAttempts) {
                         resubmit((ObjectNode) JSON.readTree(lines.bytes(), 0, lines.length()), id);
@@ -217,19 +246,6 @@ public final class BatchResults {
                     }
                 }
             }
-        }
-
-        /** The custom_id of a spooled line, which Batchline wrote first: {@code {"custom_id":"<id>",…}}. */
-        private String spooledCustomId(byte[] bytes, int length) throws IOException {
-            int start = SPOOL_PREFIX.length;
-            if (length > start && Arrays.equals(bytes, 0, start, SPOOL_PREFIX, 0, start)) {
-                for (int i = start; i < length; i++) {
-                    if (bytes[i] == '"') {
-                        return new String(bytes, start, i - start, StandardCharsets.US_ASCII);
-                    }
-                }
-            }
-            return JSON.readTree(bytes, 0, length).path("custom_id").asText(null);
         }
 
         /** Fails a record that got no answer in its last attempt, with the reason its batch gave. */
@@ -244,6 +260,8 @@ public final class BatchResults {
                                                                 + tried + ".");
                 case "failed" -> fail(id, batchError != null ? batchError[0] : "batch_failed",
                         "The provider failed the batch" + tried + (batchError != null ? ": " + batchError[1] : "."));
+                case BatchRecord.LOST -> fail(id, "batch_lost", "The provider lost the batch of this request"
+                                                                + tried + ".");
                 default -> fail(id, "missing_result", "The provider returned no result for this request" + tried
                                                       + ".");
             }
@@ -261,7 +279,10 @@ public final class BatchResults {
             retryBytes += bytes.length + 1;
             retried++;
             retryBySource.merge(id.source(), 1, Integer::sum);
-            count(id.source(), 2);
+            count(id.source(), RETRIED);
+            if (failure == FailureClass.LOST) {
+                count(id.source(), LOST);
+            }
         }
 
         private void fail(RequestId id, String code, String message) throws IOException {
@@ -274,7 +295,7 @@ public final class BatchResults {
             channel.write(ByteBuffer.wrap(bytes), offset);
             slots(id.source()).put(id.ordinal(), Slots.FAILURE, batch.id(), offset, bytes.length - 1, prefix.length(),
                     prefix.length() + id.text().length() + 2);
-            count(id.source(), 1);
+            count(id.source(), FAILED);
         }
 
         private FileChannel open(Path file) {
@@ -297,9 +318,8 @@ public final class BatchResults {
             });
         }
 
-        /** Counts per source: 0 succeeded, 1 failed, 2 resubmitted. */
         private void count(long source, int which) {
-            counts.computeIfAbsent(source, s -> new int[3])[which]++;
+            counts.computeIfAbsent(source, s -> new int[4])[which]++;
         }
 
         void commit() throws IOException {
@@ -316,14 +336,14 @@ public final class BatchResults {
                     retryBatch = next.id();
                 }
                 for (BatchSource row : Batches.sourcesOf(c, batch.id())) {
-                    int[] count = counts.getOrDefault(row.sourceId(), new int[3]);
+                    int[] count = counts.getOrDefault(row.sourceId(), new int[4]);
                     long[] used = tokens.getOrDefault(row.sourceId(), new long[2]);
-                    Batches.saveOutcome(c, new BatchSource(batch.id(), row.sourceId(), row.requests(), count[0],
-                            count[1], count[2], used[0], used[1]));
+                    Batches.saveOutcome(c, new BatchSource(batch.id(), row.sourceId(), row.requests(),
+                            count[SUCCEEDED], count[FAILED], count[RETRIED], count[LOST], used[0], used[1]));
                 }
                 Batches.markProcessed(c, batch.id(), clock.instant());
-                int succeeded = counts.values().stream().mapToInt(count -> count[0]).sum();
-                int failed = counts.values().stream().mapToInt(count -> count[1]).sum();
+                int succeeded = counts.values().stream().mapToInt(count -> count[SUCCEEDED]).sum();
+                int failed = counts.values().stream().mapToInt(count -> count[FAILED]).sum();
                 LOG.info("Filed the results of {}, {}: {} succeeded, {} failed{}", batch.label(),
                         batch.providerStatus(), succeeded, failed,
                         retried > 0 ? ", " + retried + " resubmitted as batch " + retryBatch : "");

@@ -3,6 +3,7 @@ package dev.batchline.batch;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,19 +11,26 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchline.failure.FailureClass;
+import dev.batchline.failure.Failures;
+import dev.batchline.failure.Waits;
+import dev.batchline.provider.Provider;
 import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderException;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.provider.Providers;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the provider how the submitted batches are doing: with one list call per page (newest first) while that
- * finds them faster than one call per batch, then one retrieve per batch still missing. Logs every status change
- * with {@code completed/total}, records progress, and marks the batches that ended.
+ * Asks the providers how the submitted batches are doing, each batch at the provider that holds it: per provider,
+ * one list call per page (newest first) while that finds them faster than one call per batch; then, per batch, its
+ * progress is recorded, or it is retrieved on its own when the list did not show it. Logs every status change with
+ * {@code completed/total} and marks the batches that ended. The {@code poll-batches} routes call it one provider,
+ * then one batch, per exchange.
  */
 public final class Polling {
 
@@ -32,53 +40,74 @@ public final class Polling {
 
     private final StateStore store;
     private final ProviderClient client;
-    private final ProviderHealth health;
+    private final Providers providers;
+    private final Waits waits;
     private final Clock clock;
 
-    public Polling(StateStore store, ProviderClient client, ProviderHealth health, Clock clock) {
+    public Polling(StateStore store, ProviderClient client, Providers providers, Waits waits, Clock clock) {
         this.store = store;
         this.client = client;
-        this.health = health;
+        this.providers = providers;
+        this.waits = waits;
         this.clock = clock;
     }
 
-    /** Polls every submitted batch once; returns how many ended. */
-    public int poll() {
-        List<BatchRecord> submitted = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SUBMITTED));
-        if (submitted.isEmpty()) {
-            return 0;
+    /** The providers that hold submitted batches, unless they wait or refuse the key. */
+    public List<String> providers() {
+        Set<String> names = new LinkedHashSet<>();
+        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SUBMITTED))) {
+            names.add(batch.provider());
         }
-        Map<String, BatchRecord> waiting = new LinkedHashMap<>();
-        for (BatchRecord batch : submitted) {
-            waiting.put(batch.providerBatchId(), batch);
-        }
-        int ended = 0;
-        try {
-            if (waiting.size() > 1) {
-                ended += list(waiting);
+        List<String> due = new ArrayList<>();
+        for (String name : names) {
+            if (waits.ready(Waits.provider(name)) && waits.ready(Waits.keyOf(name))) {
+                due.add(name);
             }
-            for (BatchRecord batch : new ArrayList<>(waiting.values())) {
-                ended += update(batch, client.retrieveBatch(batch.providerBatchId())) ? 1 : 0;
-            }
-            health.succeeded();
-        } catch (ProviderException e) {
-            health.failed("Polling the provider", e);
         }
-        return ended;
+        return due;
     }
 
-    /** Pages through the list while it finds the batches with fewer calls than retrieving them; returns the ended. */
-    private int list(Map<String, BatchRecord> waiting) {
-        int ended = 0;
+    /**
+     * The submitted batches at one provider, each with its batch object from the provider's list when the list
+     * showed it. A provider that cannot list batches (it refuses, or does not know the call) has each batch
+     * retrieved on its own.
+     */
+    public List<BatchSnapshot> list(@Body String providerName) {
+        Map<String, BatchRecord> waiting = new LinkedHashMap<>();
+        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SUBMITTED))) {
+            if (batch.provider().equals(providerName)) {
+                waiting.put(batch.providerBatchId(), batch);
+            }
+        }
+        List<BatchSnapshot> snapshots = new ArrayList<>(waiting.size());
+        if (waiting.size() > 1 && providers.available(providerName)) {
+            try {
+                listed(providers.named(providerName), waiting, snapshots);
+            } catch (ProviderException e) {
+                FailureClass kind = Failures.of(e);
+                if (kind != FailureClass.REFUSED && kind != FailureClass.LOST) {
+                    throw e;
+                }
+                LOG.debug("{} cannot list batches ({}): retrieving each", providerName, e.getMessage());
+            }
+        }
+        for (BatchRecord batch : waiting.values()) {
+            snapshots.add(new BatchSnapshot(batch, null));
+        }
+        return snapshots;
+    }
+
+    /** Pages through the list while it finds the batches with fewer calls than retrieving them. */
+    private void listed(Provider provider, Map<String, BatchRecord> waiting, List<BatchSnapshot> snapshots) {
         int pages = 0;
         String after = null;
         while (!waiting.isEmpty() && pages < waiting.size()) {
-            JsonNode page = client.listBatches(after, PAGE);
+            JsonNode page = client.listBatches(provider, after, PAGE);
             pages++;
             for (JsonNode batch : page.path("data")) {
                 BatchRecord record = waiting.remove(batch.path("id").asText());
-                if (record != null && update(record, batch)) {
-                    ended++;
+                if (record != null) {
+                    snapshots.add(new BatchSnapshot(record, batch));
                 }
             }
             if (!page.path("has_more").asBoolean(false) || page.path("last_id").isNull()) {
@@ -86,22 +115,46 @@ public final class Polling {
             }
             after = page.path("last_id").asText();
         }
-        return ended;
     }
 
-    /** Records the provider's view of a batch; true when it ended. */
-    private boolean update(BatchRecord batch, JsonNode json) {
+    /** Whether the batch can be tracked now: the list showed it, or it may be retrieved (it does not wait). */
+    public boolean due(@Body BatchSnapshot snapshot) {
+        BatchRecord batch = snapshot.batch();
+        return snapshot.listed() != null
+               || waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(batch.provider()));
+    }
+
+    /** Records the provider's view of one batch, retrieving it first when the list did not show it. */
+    public void track(@Body BatchSnapshot snapshot) {
+        BatchRecord batch = snapshot.batch();
+        JsonNode json = snapshot.listed();
+        if (json == null) {
+            json = client.retrieveBatch(providers.named(batch.provider()), batch.providerBatchId());
+        }
+        if (!json.hasNonNull("status")) {
+            throw ProviderException.malformed("Retrieving " + batch.label() + " (no status)", batch.provider(), null);
+        }
+        update(batch, json);
+    }
+
+    /** Records the provider's view of a batch, which therefore knows it. */
+    private void update(BatchRecord batch, JsonNode json) {
+        // Azure may send statuses capitalised
         String status = json.path("status").asText("").toLowerCase(Locale.ROOT);
         JsonNode counts = json.path("request_counts");
         Integer total = counts.hasNonNull("total") ? counts.get("total").asInt() : null;
         Integer completed = counts.hasNonNull("completed") ? counts.get("completed").asInt() : null;
         Integer failed = counts.hasNonNull("failed") ? counts.get("failed").asInt() : null;
         boolean changed = !status.equals(batch.providerStatus());
-        if (changed || !Objects.equals(completed, batch.completed()) || !Objects.equals(failed, batch.failed())) {
+        if (changed || !Objects.equals(completed, batch.completed()) || !Objects.equals(failed, batch.failed())
+            || batch.lostSince() != null) {
             store.inTransaction(c -> {
                 Batches.recordProgress(c, batch.id(), status, total, completed, failed);
                 return null;
             });
+        }
+        if (batch.lostSince() != null) {
+            LOG.info("The provider {} knows {} again", batch.provider(), batch.label());
         }
         String progress = (completed == null ? 0 : completed) + "/" + (total == null ? 0 : total)
                           + (failed != null && failed > 0 ? ", " + failed + " failed" : "");
@@ -111,7 +164,7 @@ public final class Polling {
             LOG.debug("Batch {} ({}) still {}: {}", batch.id(), batch.providerBatchId(), status, progress);
         }
         if (!ENDED.contains(status)) {
-            return false;
+            return;
         }
         JsonNode errors = json.path("errors").path("data");
         store.inTransaction(c -> {
@@ -119,7 +172,6 @@ public final class Polling {
                     errors.isArray() && !errors.isEmpty() ? errors.toString() : null, clock.instant());
             return null;
         });
-        return true;
     }
 
     private static String text(JsonNode json, String field) {

@@ -1,7 +1,6 @@
 package dev.batchline.batch;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,6 +18,7 @@ import dev.batchline.state.BatchSource;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
 import dev.batchline.work.WorkFolder;
+import org.apache.camel.Body;
 import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,29 +163,43 @@ public final class Spools implements Service {
         }
     }
 
-    /** Seals the batches that waited long enough, unless intake is busy (it seals those itself). */
-    public void sealAged() {
+    /** The open batches that waited long enough (or are full) and must be sealed now. */
+    public List<Long> aged() {
+        if (!lock.tryLock()) {
+            return List.of(); // intake is reading: it seals what it fills, and what waited, as it goes
+        }
+        try {
+            long now = clock.millis();
+            List<Long> due = new ArrayList<>();
+            for (Spool spool : open.values()) {
+                if (sealReason(spool, now) != null) {
+                    due.add(spool.id());
+                }
+            }
+            return due;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Seals one open batch that waited long enough, unless intake is busy (it seals those itself). */
+    public void seal(@Body long batchId) throws IOException {
         if (!lock.tryLock()) {
             return;
         }
         try {
-            long now = clock.millis();
-            List<Spool> due = new ArrayList<>();
-            for (Spool spool : open.values()) {
-                if (sealReason(spool, now) != null) {
-                    due.add(spool);
-                }
+            Spool spool = open.values().stream().filter(candidate -> candidate.id() == batchId).findFirst()
+                    .orElse(null);
+            String reason = spool == null ? null : sealReason(spool, clock.millis());
+            if (reason == null) {
+                return;
             }
-            if (!due.isEmpty()) {
-                flush();
-                store.inTransaction(c -> {
-                    commit(c, due, clock.instant());
-                    return null;
-                });
-                committed(due, "waited " + maxWait.toSeconds() + " s");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Sealing waiting batches failed", e);
+            flush();
+            store.inTransaction(c -> {
+                commit(c, List.of(spool), clock.instant());
+                return null;
+            });
+            committed(List.of(spool), reason);
         } finally {
             lock.unlock();
         }

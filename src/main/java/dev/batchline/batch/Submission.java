@@ -2,28 +2,41 @@ package dev.batchline.batch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.batchline.Headers;
+import dev.batchline.failure.FailureClass;
+import dev.batchline.failure.Failures;
+import dev.batchline.failure.Waits;
+import dev.batchline.provider.Provider;
 import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderException;
-import dev.batchline.provider.ProviderHealth;
+import dev.batchline.provider.Providers;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
 import dev.batchline.work.WorkFolder;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Submits sealed batches, exactly once: uploads the input file ({@code batchline-<key>.jsonl}, purpose
- * {@code batch}) and records its id; notes the attempt, then creates the provider batch with metadata that names it
- * ({@code batchline_key}) and records the batch id. A batch whose creation was attempted before (its answer lost
- * to a dropped connection or a crash) is first looked up by its key among the provider's batches, and only
- * created when it is not there. A provider that fails is tried again at the next round; the batch waits.
+ * Submits one sealed batch, exactly once, at the provider of new batches: uploads the input file
+ * ({@code batchline-<key>.jsonl}, purpose {@code batch}) and records its id together with that provider, which holds
+ * the batch from then on; notes the attempt, then creates the provider batch with metadata that names it
+ * ({@code batchline_key}) and records the batch id. A batch whose creation was attempted before (its answer lost to
+ * a dropped connection or a crash) is first looked up by its key among the provider's batches, and only created when
+ * it is not there. The {@code submit-batch} route calls it one batch per exchange; what a failure means for the
+ * batch is decided by the {@code submit-failures} route configuration.
  */
 public final class Submission {
 
@@ -31,6 +44,7 @@ public final class Submission {
     public static final String KEY_METADATA = "batchline_key";
 
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** How far before the noted attempt a lookup searches, for clocks that disagree. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
     private static final int PAGE = 100;
@@ -38,50 +52,78 @@ public final class Submission {
     private final StateStore store;
     private final WorkFolder work;
     private final ProviderClient client;
-    private final ProviderHealth health;
+    private final Providers providers;
+    private final Waits waits;
     private final Clock clock;
 
-    public Submission(StateStore store, WorkFolder work, ProviderClient client, ProviderHealth health, Clock clock) {
+    public Submission(StateStore store, WorkFolder work, ProviderClient client, Providers providers, Waits waits,
+                      Clock clock) {
         this.store = store;
         this.work = work;
         this.client = client;
-        this.health = health;
+        this.providers = providers;
+        this.waits = waits;
         this.clock = clock;
     }
 
-    /** Submits every sealed batch; returns how many were submitted. */
-    public int submitDue() {
-        List<BatchRecord> due = store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED,
-                BatchRecord.UPLOADED));
-        int submitted = 0;
-        for (BatchRecord batch : due) {
-            try {
-                submit(batch);
-                health.succeeded();
-                submitted++;
-            } catch (ProviderException e) {
-                health.failed("Submitting batch " + batch.id(), e);
-                break;
+    /** The sealed and uploaded batches to submit now: they do not wait, nor does their provider refuse the key. */
+    public List<Long> due() {
+        List<Long> due = new ArrayList<>();
+        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED,
+                BatchRecord.UPLOADED))) {
+            if (ready(batch)) {
+                due.add(batch.id());
             }
         }
-        return submitted;
+        return due;
     }
 
-    private void submit(BatchRecord batch) {
-        String inputFileId = batch.inputFileId();
-        if (batch.status().equals(BatchRecord.SEALED)) {
-            JsonNode file = client.uploadBatchFile(work.resolve(batch.spool()), uploadName(batch.idempotencyKey()));
-            inputFileId = file.path("id").asText();
-            String uploaded = inputFileId;
-            store.inTransaction(c -> {
-                Batches.recordUpload(c, batch.id(), uploaded);
-                return null;
-            });
-            LOG.debug("Uploaded batch {} as {}", batch.id(), inputFileId);
+    /** Whether the batch may be tried now; false as well when it was submitted meanwhile. */
+    public boolean ready(@Body long batchId) {
+        return store.inTransaction(c -> Batches.find(c, batchId)).filter(this::ready).isPresent();
+    }
+
+    private boolean ready(BatchRecord batch) {
+        boolean due = batch.status().equals(BatchRecord.SEALED) || batch.status().equals(BatchRecord.UPLOADED);
+        return due && waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(providerName(batch)));
+    }
+
+    /** A sealed batch goes to the provider of new batches; an uploaded one stays where its file is. */
+    private String providerName(BatchRecord batch) {
+        return batch.status().equals(BatchRecord.SEALED) ? providers.current().name() : batch.provider();
+    }
+
+    /** Uploads the batch's input file to the provider of new batches, unless it is uploaded already. */
+    public void upload(@Body long batchId) {
+        BatchRecord batch = find(batchId);
+        if (!batch.status().equals(BatchRecord.SEALED)) {
+            return;
         }
+        Provider provider = providers.current();
+        JsonNode file = client.uploadBatchFile(provider, work.resolve(batch.spool()),
+                uploadName(batch.idempotencyKey()));
+        String inputFileId = file.path("id").asText("");
+        if (inputFileId.isEmpty()) {
+            throw ProviderException.malformed("Uploading the input file of " + batch.label() + " (no file id)",
+                    provider.name(), null);
+        }
+        store.inTransaction(c -> {
+            Batches.recordUpload(c, batch.id(), provider.name(), inputFileId);
+            return null;
+        });
+        LOG.debug("Uploaded batch {} to {} as {}", batch.id(), provider.name(), inputFileId);
+    }
+
+    /** Creates the provider batch of an uploaded batch, at the provider that holds its input file. */
+    public void create(@Body long batchId) {
+        BatchRecord batch = find(batchId);
+        if (!batch.status().equals(BatchRecord.UPLOADED)) {
+            return;
+        }
+        Provider provider = providers.named(batch.provider());
         JsonNode created = null;
         if (batch.createAttemptedAt() != null) {
-            created = findCreated(batch).orElse(null);
+            created = findCreated(provider, batch).orElse(null);
             if (created != null) {
                 LOG.info("Found batch {} at the provider as {}: its creation had succeeded", batch.id(),
                         created.path("id").asText());
@@ -95,16 +137,70 @@ public final class Submission {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(KEY_METADATA, batch.idempotencyKey());
             metadata.put("batchline_batch", Long.toString(batch.id()));
-            created = client.createBatch(inputFileId, batch.endpoint(), metadata);
+            created = client.createBatch(provider, batch.inputFileId(), batch.endpoint(), metadata);
         }
-        String providerBatchId = created.path("id").asText();
+        String providerBatchId = created.path("id").asText("");
+        if (providerBatchId.isEmpty()) {
+            throw ProviderException.malformed("Creating " + batch.label() + " (no batch id)", provider.name(), null);
+        }
         String status = created.path("status").asText("validating");
         store.inTransaction(c -> {
             Batches.recordSubmission(c, batch.id(), providerBatchId, status, clock.instant());
             return null;
         });
-        LOG.info("Submitted batch {} as {}: {} requests to {} ({})", batch.id(), providerBatchId, batch.requests(),
-                batch.endpoint(), batch.model());
+        LOG.info("Submitted batch {} to {} as {}: {} requests to {} ({})", batch.id(), provider.name(),
+                providerBatchId, batch.requests(), batch.endpoint(), batch.model());
+    }
+
+    /**
+     * The provider refused the batch (as too large, or for good): it ends here with the provider's error, and
+     * filing splits it or reports its records. Nothing was created at the provider.
+     */
+    public void refused(Exchange exchange, @Header(Headers.BATCH) long batchId) {
+        Throwable failure = Failures.failureOf(exchange);
+        BatchRecord batch = find(batchId);
+        ProviderException refusal = Failures.providerFailure(failure);
+        String code = refusal == null ? "refused"
+                : refusal.code() != null ? refusal.code() : "http_" + refusal.status();
+        String message = refusal == null ? String.valueOf(failure.getMessage())
+                : refusal.providerMessage() != null ? refusal.providerMessage() : "HTTP " + refusal.status();
+        ArrayNode error = JSON.createArrayNode();
+        error.addObject().put("code", code).put("message", message).putNull("line");
+        String errors = error.toString();
+        store.inTransaction(c -> {
+            Batches.recordRefusal(c, batch.id(), errors, clock.instant());
+            return null;
+        });
+        if (Failures.of(failure) == FailureClass.TOO_LARGE) {
+            LOG.info("The provider refused {} ({} requests, {} bytes) as too large: {} ({}); it is split", batch.label(),
+                    batch.requests(), batch.bytes(), message, code);
+        } else {
+            LOG.warn("The provider refused {} ({} requests, {} bytes): {} ({}); its records are reported as failed",
+                    batch.label(), batch.requests(), batch.bytes(), message, code);
+        }
+    }
+
+    /**
+     * The provider answered 404 while the batch was submitted: when it was creating the batch, the provider no longer
+     * has the uploaded input file (a provider wiped, a file expired), so the batch is uploaded again; the batch waits
+     * a back-off either way.
+     */
+    public void notFound(Exchange exchange, @Header(Headers.BATCH) long batchId) {
+        BatchRecord batch = find(batchId);
+        if (batch.status().equals(BatchRecord.UPLOADED)) {
+            store.inTransaction(c -> {
+                Batches.forgetUpload(c, batch.id());
+                return null;
+            });
+            LOG.warn("The provider {} does not know the input file {} of {}: it is uploaded again", batch.provider(),
+                    batch.inputFileId(), batch.label());
+        }
+        waits.waitAfter(exchange);
+    }
+
+    private BatchRecord find(long batchId) {
+        return store.inTransaction(c -> Batches.find(c, batchId))
+                .orElseThrow(() -> new IllegalStateException("No batch " + batchId + " in the state store"));
     }
 
     /** The name a batch's input file gets at the provider, which ties it to the batch. */
@@ -113,11 +209,11 @@ public final class Submission {
     }
 
     /** The provider's batch carrying this batch's key, searched newest first back to before the last attempt. */
-    private Optional<JsonNode> findCreated(BatchRecord batch) {
+    private Optional<JsonNode> findCreated(Provider provider, BatchRecord batch) {
         long since = batch.createAttemptedAt().minus(CLOCK_SLACK).getEpochSecond();
         String after = null;
         while (true) {
-            JsonNode page = client.listBatches(after, PAGE);
+            JsonNode page = client.listBatches(provider, after, PAGE);
             for (JsonNode candidate : page.path("data")) {
                 if (batch.idempotencyKey().equals(candidate.path("metadata").path(KEY_METADATA).asText(null))) {
                     return Optional.of(candidate);

@@ -125,6 +125,22 @@ public final class Settings {
         }
     }
 
+    /** A duration as the log says it: {@code 750 ms}, {@code 20 s}, {@code 5 min}, {@code 1 h 30 min}. */
+    public static String inWords(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long minutes = duration.toMinutes();
+        if (minutes < 60) {
+            return minutes + " min" + (duration.toSecondsPart() > 0 ? " " + duration.toSecondsPart() + " s" : "");
+        }
+        return duration.toHours() + " h" + (duration.toMinutesPart() > 0 ? " " + duration.toMinutesPart() + " min" : "");
+    }
+
     /** A size in bytes, with an optional unit: {@code 1048576}, {@code 512KB}, {@code 200MB}, {@code 1GB}. */
     public long bytes(String key, String defaultValue) {
         String value = string(key, defaultValue);

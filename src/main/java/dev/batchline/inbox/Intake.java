@@ -25,7 +25,6 @@ import dev.batchline.work.RecordIndex;
 import dev.batchline.work.RequestId;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Service;
 import org.apache.camel.component.file.FileConstants;
 import org.slf4j.Logger;
@@ -101,17 +100,35 @@ public final class Intake implements Service {
         return store.inTransaction(c -> Sources.identity(c, source.id()));
     }
 
-    /** Ingests the inbox file of the exchange (from Camel's file consumer). */
+    /**
+     * Ingests the inbox file of the exchange (from Camel's file consumer); what it leaves in open batches is sealed
+     * when the consumer's look into the inbox ends ({@link #inboxLookEnded}).
+     */
     public void ingest(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader(FileConstants.FILE_NAME, String.class).replace('\\', '/');
         Path file = Path.of(exchange.getMessage().getHeader(FileConstants.FILE_PATH, String.class));
         long size = exchange.getMessage().getHeader(FileConstants.FILE_LENGTH, 0L, Long.class);
         long modified = exchange.getMessage().getHeader(FileConstants.FILE_LAST_MODIFIED, 0L, Long.class);
-        boolean lastOfPoll = exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, true, Boolean.class);
-        ingest(file, name, size, modified, lastOfPoll);
+        ingest(file, name, size, modified, false);
     }
 
-    /** Ingests a file directly (the file consumer goes through {@link #ingest(Exchange)}; benchmarks call this). */
+    /**
+     * One look into the inbox has ended: every file it could take is taken (a file still changing is left for a
+     * later look), so the open batches holding records have nothing more coming from the inbox and are sealed.
+     */
+    public void inboxLookEnded() throws IOException {
+        spools.lock().lock();
+        try {
+            sealAll("the inbox has nothing more for it");
+        } finally {
+            spools.lock().unlock();
+        }
+    }
+
+    /**
+     * Ingests a file directly (the file consumer goes through {@link #ingest(Exchange)}; benchmarks call this);
+     * with {@code lastOfPoll}, the open batches are sealed afterwards.
+     */
     public void ingest(Path file, String name, long size, long modified, boolean lastOfPoll) throws IOException {
         String identity = size + "|" + modified + "|" + name;
         spools.lock().lock();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,7 @@ import dev.batchline.jsonl.JsonlReader;
  * What a batch does in {@code validating}: reads its input file once, as a stream, and finds every line that OpenAI
  * would reject, with the line number: not JSON, not a request, not POST, another URL than the batch's endpoint,
  * another model than the first line's, a repeated {@code custom_id}; and whole-file faults: empty, too many
- * requests, too large.
+ * requests, too large, a model the provider is set not to know ({@code batchline.local.fault.unknown-models}).
  */
 final class BatchInputCheck {
 
@@ -30,10 +31,12 @@ final class BatchInputCheck {
 
     private final int maxRequests;
     private final long maxBytes;
+    private final Set<String> unknownModels;
 
-    BatchInputCheck(int maxRequests, long maxBytes) {
+    BatchInputCheck(int maxRequests, long maxBytes, Set<String> unknownModels) {
         this.maxRequests = maxRequests;
         this.maxBytes = maxBytes;
+        this.unknownModels = unknownModels;
     }
 
     Result check(Path input, long size, String endpoint) throws IOException {
@@ -112,6 +115,10 @@ final class BatchInputCheck {
         }
         if (requests == 0 && errors.isEmpty()) {
             add(errors, "empty_file", "The batch input file is empty.", null, null);
+        }
+        if (errors.isEmpty() && model != null && unknownModels.contains(model)) {
+            add(errors, "model_not_found", "The model '" + model + "' does not exist or you do not have access to it.",
+                    "body.model", null);
         }
         return new Result(errors, requests, model);
     }

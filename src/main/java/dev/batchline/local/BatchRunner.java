@@ -39,7 +39,8 @@ final class BatchRunner implements AutoCloseable {
         this.model = model;
         this.clock = clock;
         this.runsDir = Files.createDirectories(runsDir);
-        this.inputCheck = new BatchInputCheck(settings.maxRequestsPerBatch(), settings.maxBatchFileBytes());
+        this.inputCheck = new BatchInputCheck(settings.maxRequestsPerBatch(), settings.maxBatchFileBytes(),
+                settings.unknownModels());
         this.holdStatus = settings.holdStatus();
         this.expireAfterRequests = settings.expireAfterRequests();
         AtomicInteger threads = new AtomicInteger();

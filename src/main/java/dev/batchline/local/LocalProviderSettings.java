@@ -2,7 +2,9 @@ package dev.batchline.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.batchline.config.Settings;
 
@@ -60,6 +62,7 @@ public final class LocalProviderSettings {
     private final String holdStatus;
     /** Batches expire after running this many requests; negative never (early expiry). */
     private final int expireAfterRequests;
+    private final Set<String> unknownModels;
     /** The faults injected into HTTP requests. */
     private final Faults faults;
 
@@ -86,6 +89,9 @@ public final class LocalProviderSettings {
         upstreamApiKey = settings.value(PREFIX + "upstream.api-key");
         holdStatus = settings.value(PREFIX + "fault.hold-status");
         expireAfterRequests = settings.integer(PREFIX + "fault.expire-after-requests", -1);
+        String unknown = settings.value(PREFIX + "fault.unknown-models");
+        unknownModels = unknown == null ? Set.of() : Arrays.stream(unknown.split(",")).map(String::trim)
+                .filter(model -> !model.isEmpty()).collect(Collectors.toUnmodifiableSet());
         faults = Faults.from(settings);
         check();
     }
@@ -203,6 +209,11 @@ public final class LocalProviderSettings {
 
     public int expireAfterRequests() {
         return expireAfterRequests;
+    }
+
+    /** Models whose batches fail in validating with {@code model_not_found}, as a provider that lacks them. */
+    public Set<String> unknownModels() {
+        return unknownModels;
     }
 
     public Faults faults() {

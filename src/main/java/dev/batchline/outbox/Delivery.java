@@ -1,7 +1,6 @@
 package dev.batchline.outbox;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -12,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.failure.Waits;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.BatchSource;
 import dev.batchline.state.Batches;
@@ -36,6 +37,7 @@ import dev.batchline.work.RecordIndex;
 import dev.batchline.work.ResultLine;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,28 +62,35 @@ public final class Delivery {
     private final WorkFolder work;
     private final Path outbox;
     private final Prices prices;
+    private final Waits waits;
     private final Clock clock;
 
-    public Delivery(StateStore store, WorkFolder work, Path outbox, Prices prices, Clock clock) {
+    public Delivery(StateStore store, WorkFolder work, Path outbox, Prices prices, Waits waits, Clock clock) {
         this.store = store;
         this.work = work;
         this.outbox = outbox;
         this.prices = prices;
+        this.waits = waits;
         this.clock = clock;
     }
 
-    /** Delivers every source whose records all have their final result; returns how many. */
-    public int deliverReady() {
-        List<Source> ready = store.inTransaction(Sources::readyToDeliver);
-        for (Source source : ready) {
-            try {
-                deliver(source);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Delivering source " + source.id() + " (" + source.name()
-                                               + ") failed", e);
+    /** The sources whose records all have their final result, unless their delivery waits. */
+    public List<Long> ready() {
+        List<Long> ready = new ArrayList<>();
+        for (Source source : store.inTransaction(Sources::readyToDeliver)) {
+            if (waits.ready(Waits.source(source.id()))) {
+                ready.add(source.id());
             }
         }
-        return ready.size();
+        return ready;
+    }
+
+    /** Delivers one source whose records all have their final result. */
+    public void deliver(@Body long sourceId) throws IOException {
+        Source source = store.inTransaction(c -> Sources.find(c, sourceId)).orElseThrow();
+        if (source.status().equals(Source.INGESTED)) {
+            deliver(source);
+        }
     }
 
     void deliver(Source source) throws IOException {
@@ -97,8 +106,10 @@ public final class Delivery {
         }
         Set<String> providerBatchIds = new LinkedHashSet<>();
         int retried = 0;
+        int lost = 0;
         for (BatchSource row : batches) {
             retried += row.retried();
+            lost += row.lost();
             BatchRecord batch = store.inTransaction(c -> Batches.find(c, row.batchId())).orElseThrow();
             if (batch.providerBatchId() != null) {
                 providerBatchIds.add(batch.providerBatchId());
@@ -113,7 +124,7 @@ public final class Delivery {
             }
         }
         Instant now = clock.instant();
-        ObjectNode summary = summary(source, tally, retried, providerBatchIds, now);
+        ObjectNode summary = summary(source, tally, retried, lost, providerBatchIds, now);
         Path summaryTemp = dir.resolve("." + base + ".summary.json.tmp");
         Files.write(summaryTemp, JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary));
 
@@ -136,7 +147,8 @@ public final class Delivery {
         cleanUp(source, batches);
     }
 
-    private ObjectNode summary(Source source, Tally tally, int retried, Set<String> batchIds, Instant now) {
+    private ObjectNode summary(Source source, Tally tally, int retried, int lost, Set<String> batchIds,
+                               Instant now) {
         ObjectNode summary = JSON.createObjectNode();
         summary.put("source", source.name());
         summary.put("records", tally.records);
@@ -145,6 +157,7 @@ public final class Delivery {
         summary.put("invalid", tally.invalid);
         summary.put("expired", tally.expired);
         summary.put("retried", retried);
+        summary.put("lost_resubmitted", lost);
         batchIds.forEach(summary.putArray("batches")::add);
         summary.putObject("usage").put("prompt_tokens", tally.promptTokens)
                 .put("completion_tokens", tally.completionTokens);

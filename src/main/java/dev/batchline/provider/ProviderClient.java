@@ -1,7 +1,6 @@
 package dev.batchline.provider;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.failure.Waits;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -17,8 +17,9 @@ import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 
 /**
- * The provider's Files and Batches API, called through the {@code provider-call} and {@code provider-download}
- * routes (Camel's HTTP component, with the retries of the {@code provider-calls} route configuration).
+ * A provider's Files and Batches API, called through the {@code provider-call} and {@code provider-download} routes
+ * (Camel's HTTP component, with the retries in place of the {@code provider-calls} route configuration). Each call
+ * names the provider it goes to; a call that succeeds ends the pause of that provider, if it had refused the key.
  */
 public final class ProviderClient {
 
@@ -32,20 +33,16 @@ public final class ProviderClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProducerTemplate template;
-    private final Provider provider;
+    private final Waits waits;
 
-    public ProviderClient(ProducerTemplate template, Provider provider) {
+    public ProviderClient(ProducerTemplate template, Waits waits) {
         this.template = template;
-        this.provider = provider;
-    }
-
-    public Provider provider() {
-        return provider;
+        this.waits = waits;
     }
 
     /** Uploads a batch input file ({@code purpose=batch}); returns the File object. */
-    public JsonNode uploadBatchFile(Path file, String filename) {
-        return call("Uploading " + filename, "POST", "/files", MultipartEntityBuilder.create()
+    public JsonNode uploadBatchFile(Provider provider, Path file, String filename) {
+        return call(provider, "Uploading " + filename, "POST", "/files", MultipartEntityBuilder.create()
                 .addTextBody("purpose", "batch")
                 .addBinaryBody("file", file.toFile(), ContentType.create("application/jsonl"), filename)
                 .build(), null);
@@ -55,71 +52,82 @@ public final class ProviderClient {
      * Creates a batch of the uploaded file; the metadata names it so it can be found again. Not retried here: a
      * creation whose answer was lost may have happened, so the caller looks the batch up before trying again.
      */
-    public JsonNode createBatch(String inputFileId, String endpoint, Map<String, String> metadata) {
+    public JsonNode createBatch(Provider provider, String inputFileId, String endpoint, Map<String, String> metadata) {
         ObjectNode body = JSON.createObjectNode();
         body.put("input_file_id", inputFileId);
         body.put("endpoint", endpoint);
         body.put("completion_window", "24h");
         ObjectNode meta = body.putObject("metadata");
         metadata.forEach(meta::put);
-        return call(CALL_ONCE, "Creating a batch of " + inputFileId, "POST", "/batches", body.toString(),
+        return call(CALL_ONCE, provider, "Creating a batch of " + inputFileId, "POST", "/batches", body.toString(),
                 "application/json");
     }
 
-    public JsonNode retrieveBatch(String batchId) {
-        return call("Retrieving " + batchId, "GET", "/batches/" + encode(batchId), null, null);
+    public JsonNode retrieveBatch(Provider provider, String batchId) {
+        return call(provider, "Retrieving " + batchId, "GET", "/batches/" + encode(batchId), null, null);
     }
 
     /** One page of batches, newest first, after the given batch id. */
-    public JsonNode listBatches(String after, int limit) {
-        return call("Listing batches", "GET", "/batches?limit=" + limit + (after == null ? "" : "&after="
-                                                                                               + encode(after)),
-                null, null);
+    public JsonNode listBatches(Provider provider, String after, int limit) {
+        return call(provider, "Listing batches", "GET", "/batches?limit=" + limit
+                                                        + (after == null ? "" : "&after=" + encode(after)), null, null);
     }
 
-    public JsonNode cancelBatch(String batchId) {
-        return call("Cancelling " + batchId, "POST", "/batches/" + encode(batchId) + "/cancel", "", null);
+    public JsonNode cancelBatch(Provider provider, String batchId) {
+        return call(provider, "Cancelling " + batchId, "POST", "/batches/" + encode(batchId) + "/cancel", "", null);
     }
 
-    public JsonNode deleteFile(String fileId) {
-        return call("Deleting " + fileId, "DELETE", "/files/" + encode(fileId), null, null);
+    public JsonNode deleteFile(Provider provider, String fileId) {
+        return call(provider, "Deleting " + fileId, "DELETE", "/files/" + encode(fileId), null, null);
     }
 
     /** Downloads a file's content to {@code target}, streamed. */
-    public void download(String fileId, Path target) {
+    public void download(Provider provider, String fileId, Path target) {
+        String what = "Downloading " + fileId;
         Exchange exchange = template.send(DOWNLOAD, e -> {
-            prepare(e.getMessage(), "GET", "/files/" + encode(fileId) + "/content", null, null);
+            prepare(provider, e.getMessage(), "GET", "/files/" + encode(fileId) + "/content", null, null);
             e.getMessage().setHeader(DOWNLOAD_TARGET, target.toString());
         });
         if (exchange.getException() != null) {
-            throw ProviderException.from("Downloading " + fileId, exchange.getException());
+            throw ProviderException.from(what, provider.name(), exchange.getException());
         }
+        waits.endWait(Waits.keyOf(provider.name()));
     }
 
     /** One page of files of a purpose, newest first, after the given file id. */
-    public JsonNode listFiles(String purpose, String after, int limit) {
-        return call("Listing files", "GET", "/files?purpose=" + encode(purpose) + "&limit=" + limit
-                                            + (after == null ? "" : "&after=" + encode(after)), null, null);
+    public JsonNode listFiles(Provider provider, String purpose, String after, int limit) {
+        return call(provider, "Listing files", "GET", "/files?purpose=" + encode(purpose) + "&limit=" + limit
+                                                      + (after == null ? "" : "&after=" + encode(after)), null, null);
     }
 
-    private JsonNode call(String what, String method, String path, Object body, String contentType) {
-        return call(CALL, what, method, path, body, contentType);
+    private JsonNode call(Provider provider, String what, String method, String path, Object body,
+                          String contentType) {
+        return call(CALL, provider, what, method, path, body, contentType);
     }
 
-    private JsonNode call(String route, String what, String method, String path, Object body, String contentType) {
-        Exchange exchange = template.send(route, e -> prepare(e.getMessage(), method, path, body, contentType));
+    private JsonNode call(String route, Provider provider, String what, String method, String path, Object body,
+                          String contentType) {
+        Exchange exchange = template.send(route, e -> prepare(provider, e.getMessage(), method, path, body,
+                contentType));
         if (exchange.getException() != null) {
-            throw ProviderException.from(what, exchange.getException());
+            throw ProviderException.from(what, provider.name(), exchange.getException());
         }
         String text = exchange.getMessage().getBody(String.class);
+        JsonNode answer;
         try {
-            return JSON.readTree(text == null || text.isEmpty() ? "{}" : text);
+            answer = JSON.readTree(text == null || text.isEmpty() ? "{}" : text);
         } catch (IOException e) {
-            throw new UncheckedIOException(what + ": the provider answered with a body that is not JSON", e);
+            throw ProviderException.malformed(what, provider.name(), e);
         }
+        if (!answer.isObject()) {
+            throw ProviderException.malformed(what, provider.name(), null);
+        }
+        waits.endWait(Waits.keyOf(provider.name()));
+        return answer;
     }
 
-    private void prepare(Message message, String method, String path, Object body, String contentType) {
+    private static void prepare(Provider provider, Message message, String method, String path, Object body,
+                                String contentType) {
         message.setHeader(Exchange.HTTP_URI, provider.url(path));
         message.setHeader(Exchange.HTTP_METHOD, method);
         provider.authorize(message);

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchline.failure.Waits;
 import dev.batchline.state.BatchRecord;
 import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
@@ -12,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the provider's file storage clean: once after each start, the input files Batchline uploaded but no batch
- * uses (an upload whose answer a crash lost) are deleted; and with {@code deleteProcessed}, so are the files of a
- * batch whose results are filed. Only files named for one of this store's batches are ever touched.
+ * Keeps the providers' file storage clean: once after each start, the input files Batchline uploaded to the current
+ * provider but no batch uses (an upload whose answer a crash lost) are deleted; and with {@code deleteProcessed}, so
+ * are the files of a batch whose results are filed, at the provider that holds it. Only files named for one of this
+ * store's batches are ever touched.
  */
 public final class ProviderFiles {
 
@@ -24,26 +26,37 @@ public final class ProviderFiles {
 
     private final StateStore store;
     private final ProviderClient client;
-    private final ProviderHealth health;
+    private final Providers providers;
+    private final Waits waits;
     private final boolean deleteProcessed;
-    private boolean swept;
+    private volatile boolean swept;
 
-    public ProviderFiles(StateStore store, ProviderClient client, ProviderHealth health, boolean deleteProcessed) {
+    public ProviderFiles(StateStore store, ProviderClient client, Providers providers, Waits waits,
+                         boolean deleteProcessed) {
         this.store = store;
         this.client = client;
-        this.health = health;
+        this.providers = providers;
+        this.waits = waits;
         this.deleteProcessed = deleteProcessed;
     }
 
     /** Deletes the input, output and error files of a processed batch; a failure only leaves them behind. */
     public void deleteFilesOf(BatchRecord batch) {
-        if (!deleteProcessed) {
+        if (!deleteProcessed || batch.inputFileId() == null && batch.outputFileId() == null
+                                && batch.errorFileId() == null) {
+            return;
+        }
+        Provider provider;
+        try {
+            provider = providers.named(batch.provider());
+        } catch (ProviderUnavailableException e) {
+            LOG.debug("Leaving the files of {} at {}: {}", batch.label(), batch.provider(), e.getMessage());
             return;
         }
         for (String fileId : new String[] {batch.inputFileId(), batch.outputFileId(), batch.errorFileId()}) {
             if (fileId != null) {
                 try {
-                    client.deleteFile(fileId);
+                    client.deleteFile(provider, fileId);
                 } catch (ProviderException e) {
                     LOG.debug("Could not delete {} of {}: {}", fileId, batch.label(), e.getMessage());
                 }
@@ -51,34 +64,38 @@ public final class ProviderFiles {
         }
     }
 
-    /** The first time it runs after a start (and until it succeeds): deletes the uploads no batch uses. */
-    public synchronized void sweepOnce() {
-        if (swept) {
-            return;
+    /** The provider whose uploads the sweep looks at: the current one. */
+    public String sweptProvider() {
+        return providers.current().name();
+    }
+
+    /** Whether the uploads still need a sweep (once after each start) and the provider may be asked now. */
+    public boolean due() {
+        String provider = providers.current().name();
+        return !swept && waits.ready(Waits.provider(provider)) && waits.ready(Waits.keyOf(provider));
+    }
+
+    /** Deletes the uploads at the provider of new batches that no batch uses. */
+    public synchronized void sweep() {
+        Provider provider = providers.current();
+        int deleted = 0;
+        String after = null;
+        while (true) {
+            JsonNode page = client.listFiles(provider, "batch", after, PAGE);
+            for (JsonNode file : page.path("data")) {
+                if (orphan(file)) {
+                    client.deleteFile(provider, file.path("id").asText());
+                    deleted++;
+                }
+            }
+            if (!page.path("has_more").asBoolean(false) || page.path("last_id").isNull()) {
+                break;
+            }
+            after = page.path("last_id").asText();
         }
-        try {
-            int deleted = 0;
-            String after = null;
-            while (true) {
-                JsonNode page = client.listFiles("batch", after, PAGE);
-                for (JsonNode file : page.path("data")) {
-                    if (orphan(file)) {
-                        client.deleteFile(file.path("id").asText());
-                        deleted++;
-                    }
-                }
-                if (!page.path("has_more").asBoolean(false) || page.path("last_id").isNull()) {
-                    break;
-                }
-                after = page.path("last_id").asText();
-            }
-            swept = true;
-            health.succeeded();
-            if (deleted > 0) {
-                LOG.info("Deleted {} uploaded files at the provider that no batch uses", deleted);
-            }
-        } catch (ProviderException e) {
-            health.failed("Looking for unused uploads", e);
+        swept = true;
+        if (deleted > 0) {
+            LOG.info("Deleted {} uploaded files at {} that no batch uses", deleted, provider.name());
         }
     }
 

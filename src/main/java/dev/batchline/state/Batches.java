@@ -33,11 +33,23 @@ public final class Batches {
     /** A sealed batch that resubmits records of {@code retryOf}, from a spool written already. */
     public static BatchRecord sealedRetry(Connection c, BatchRecord retryOf, String spool, int requests, long bytes,
                                           Instant now) throws SQLException {
-        long id = insert(c, retryOf.provider(), retryOf.endpoint(), retryOf.model(), BatchRecord.SEALED, spool,
-                requests, bytes, retryOf.id(), now);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET sealed_at = ? WHERE id = ?")) {
+        return sealedPart(c, retryOf, "retry_of", spool, requests, bytes, now);
+    }
+
+    /** A sealed batch that holds one half of the records of {@code splitOf}, from a spool written already. */
+    public static BatchRecord sealedHalf(Connection c, BatchRecord splitOf, String spool, int requests, long bytes,
+                                         Instant now) throws SQLException {
+        return sealedPart(c, splitOf, "split_of", spool, requests, bytes, now);
+    }
+
+    private static BatchRecord sealedPart(Connection c, BatchRecord parent, String link, String spool, int requests,
+                                          long bytes, Instant now) throws SQLException {
+        long id = insert(c, parent.provider(), parent.endpoint(), parent.model(), BatchRecord.SEALED, spool,
+                requests, bytes, null, now);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET sealed_at = ?, " + link + " = ? WHERE id = ?")) {
             ps.setLong(1, now.toEpochMilli());
-            ps.setLong(2, id);
+            ps.setLong(2, parent.id());
+            ps.setLong(3, id);
             ps.executeUpdate();
         }
         return find(c, id).orElseThrow();
@@ -105,12 +117,26 @@ public final class Batches {
         update(c, id, "UPDATE batch SET status = ?, sealed_at = ? WHERE id = ?", BatchRecord.SEALED, now);
     }
 
-    public static void recordUpload(Connection c, long id, String inputFileId) throws SQLException {
+    /** Records the upload of the batch's input file, which fixes the provider that holds the batch from now on. */
+    public static void recordUpload(Connection c, long id, String provider, String inputFileId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch SET status = ?, input_file_id = ? WHERE id = ?")) {
+                "UPDATE batch SET status = ?, provider = ?, input_file_id = ? WHERE id = ?")) {
             ps.setString(1, BatchRecord.UPLOADED);
-            ps.setString(2, inputFileId);
-            ps.setLong(3, id);
+            ps.setString(2, provider);
+            ps.setString(3, inputFileId);
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Takes an uploaded batch back to sealed, when the provider no longer has its input file. */
+    public static void forgetUpload(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, input_file_id = NULL, create_attempted_at = NULL WHERE id = ?"
+                + " AND status = ?")) {
+            ps.setString(1, BatchRecord.SEALED);
+            ps.setLong(2, id);
+            ps.setString(3, BatchRecord.UPLOADED);
             ps.executeUpdate();
         }
     }
@@ -146,11 +172,12 @@ public final class Batches {
         }
     }
 
-    /** Records the provider's view of a running batch. */
+    /** Records the provider's view of a running batch, which the provider therefore knows. */
     public static void recordProgress(Connection c, long id, String providerStatus, Integer total, Integer completed,
                                       Integer failed) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch SET provider_status = ?, total = ?, completed = ?, failed = ? WHERE id = ?")) {
+                "UPDATE batch SET provider_status = ?, total = ?, completed = ?, failed = ?, lost_since = NULL"
+                + " WHERE id = ?")) {
             ps.setString(1, providerStatus);
             Sql.setInteger(ps, 2, total);
             Sql.setInteger(ps, 3, completed);
@@ -170,6 +197,52 @@ public final class Batches {
             ps.setString(2, outputFileId);
             ps.setString(3, errorFileId);
             ps.setString(4, errors);
+            ps.setLong(5, now.toEpochMilli());
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records that the provider refused the batch at upload or creation: it ends here, with the provider's error as
+     * its errors, and filing reports its records (or splits it, when it was too large).
+     */
+    public static void recordRefusal(Connection c, long id, String errors, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, provider_status = ?, errors = ?, ended_at = ? WHERE id = ?")) {
+            ps.setString(1, BatchRecord.ENDED);
+            ps.setString(2, BatchRecord.REFUSED);
+            ps.setString(3, errors);
+            ps.setLong(4, now.toEpochMilli());
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Notes when the provider first answered that it does not know the batch; returns that time. */
+    public static Instant markUnknown(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET lost_since = ? WHERE id = ? AND lost_since IS NULL")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        return find(c, id).orElseThrow().lostSince();
+    }
+
+    /**
+     * Records that the provider lost the batch: it ends here, keeping only the result files downloaded already, so
+     * that filing resubmits every record without a result.
+     */
+    public static void recordLost(Connection c, long id, String outputFileId, String errorFileId, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch SET status = ?, provider_status = ?, output_file_id = ?, error_file_id = ?,"
+                + " errors = NULL, ended_at = ? WHERE id = ?")) {
+            ps.setString(1, BatchRecord.ENDED);
+            ps.setString(2, BatchRecord.LOST);
+            ps.setString(3, outputFileId);
+            ps.setString(4, errorFileId);
             ps.setLong(5, now.toEpochMilli());
             ps.setLong(6, id);
             ps.executeUpdate();
@@ -207,15 +280,16 @@ public final class Batches {
     /** Records what became of one source's requests in a batch. */
     public static void saveOutcome(Connection c, BatchSource outcome) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch_source SET succeeded = ?, failed = ?, retried = ?, prompt_tokens = ?,"
+                "UPDATE batch_source SET succeeded = ?, failed = ?, retried = ?, lost = ?, prompt_tokens = ?,"
                 + " completion_tokens = ? WHERE batch_id = ? AND source_id = ?")) {
             ps.setInt(1, outcome.succeeded());
             ps.setInt(2, outcome.failed());
             ps.setInt(3, outcome.retried());
-            ps.setLong(4, outcome.promptTokens());
-            ps.setLong(5, outcome.completionTokens());
-            ps.setLong(6, outcome.batchId());
-            ps.setLong(7, outcome.sourceId());
+            ps.setInt(4, outcome.lost());
+            ps.setLong(5, outcome.promptTokens());
+            ps.setLong(6, outcome.completionTokens());
+            ps.setLong(7, outcome.batchId());
+            ps.setLong(8, outcome.sourceId());
             ps.executeUpdate();
         }
     }
@@ -249,7 +323,7 @@ public final class Batches {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new BatchSource(rs.getLong("batch_id"), rs.getLong("source_id"), rs.getInt("requests"),
-                            rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("retried"),
+                            rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("retried"), rs.getInt("lost"),
                             rs.getLong("prompt_tokens"), rs.getLong("completion_tokens")));
                 }
             }
@@ -270,7 +344,8 @@ public final class Batches {
                         rs.getString("output_file_id"), rs.getString("error_file_id"), rs.getString("errors"),
                         Sql.instant(rs, "opened_at"), Sql.instant(rs, "sealed_at"), Sql.instant(rs, "submitted_at"),
                         Sql.instant(rs, "ended_at"), Sql.instant(rs, "processed_at"),
-                        Sql.instant(rs, "create_attempted_at")));
+                        Sql.instant(rs, "create_attempted_at"), Sql.instant(rs, "lost_since"),
+                        Sql.number(rs, "split_of")));
             }
         }
         return batches;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    private static final String[] MIGRATIONS = {"V1__batchline.sql", "V2__create_attempts.sql"};
+    private static final String[] MIGRATIONS = {"V1__batchline.sql", "V2__create_attempts.sql",
+        "V3__failures.sql"};
 
     /** Work done in one transaction. */
     @FunctionalInterface

@@ -1,5 +1,11 @@
 package dev.batchline.work;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The {@code custom_id} Batchline gives a request at the provider: the source, the record's place in it (its
  * ordinal, from 0) and the attempt, as {@code <source>-<ordinal>-<attempt>}. Unique in every batch whatever the
@@ -7,6 +13,9 @@ package dev.batchline.work;
  * is restored in the outbox.
  */
 public record RequestId(long source, int ordinal, int attempt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] SPOOL_PREFIX = "{\"custom_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
     public String text() {
         return source + "-" + ordinal + "-" + attempt;
@@ -32,5 +41,21 @@ public record RequestId(long source, int ordinal, int attempt) {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * The id of a line of a batch's input file, which Batchline wrote with the {@code custom_id} first
+     * ({@code {"custom_id":"<id>",…}}), or null when the line carries none of Batchline's ids.
+     */
+    public static RequestId ofSpooledLine(byte[] bytes, int length) throws IOException {
+        int start = SPOOL_PREFIX.length;
+        if (length > start && Arrays.equals(bytes, 0, start, SPOOL_PREFIX, 0, start)) {
+            for (int i = start; i < length; i++) {
+                if (bytes[i] == '"') {
+                    return parse(new String(bytes, start, i - start, StandardCharsets.US_ASCII));
+                }
+            }
+        }
+        return parse(JSON.readTree(bytes, 0, length).path("custom_id").asText(null));
     }
 }

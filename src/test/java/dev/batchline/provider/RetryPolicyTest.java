@@ -1,7 +1,6 @@
 package dev.batchline.provider;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,20 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), () -> 1.0);
-
-    @Test
-    void should_retry_only_408_409_429_5xx_and_connection_failures() {
-        for (int status : new int[] {408, 409, 429, 500, 502, 503, 504}) {
-            assertThat(RetryPolicy.retryable(failure(status, Map.of()))).as("status %d", status).isTrue();
-        }
-        for (int status : new int[] {400, 401, 403, 404, 413, 422}) {
-            assertThat(RetryPolicy.retryable(failure(status, Map.of()))).as("status %d", status).isFalse();
-        }
-        assertThat(RetryPolicy.retryable(new ConnectException("refused"))).isTrue();
-        assertThat(RetryPolicy.retryable(new IOException("reset"))).isTrue();
-        assertThat(RetryPolicy.retryable(new IllegalArgumentException())).isFalse();
-    }
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30),
+            Duration.ofSeconds(2), () -> 1.0);
 
     @Test
     void should_wait_as_long_as_the_provider_asks() {
@@ -40,8 +27,20 @@ class RetryPolicyTest {
         assertThat(policy.delayMillis(failure(500, Map.of()), 0)).isEqualTo(500);
         assertThat(policy.delayMillis(failure(500, Map.of()), 3)).isEqualTo(4000);
         assertThat(policy.delayMillis(new IOException(), 10)).isEqualTo(30_000);
-        RetryPolicy lowJitter = new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), () -> 0.0);
+        RetryPolicy lowJitter = new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(2),
+                () -> 0.0);
         assertThat(lowJitter.delayMillis(failure(500, Map.of()), 3)).isEqualTo(2000);
+    }
+
+    @Test
+    void should_let_waiting_work_wait_as_long_as_the_provider_asks_up_to_an_hour() {
+        ProviderException asked = ProviderException.from("Uploading", "local", failure(429, Map.of("Retry-After",
+                "120")));
+        assertThat(policy.waitMillis(asked, 1)).isEqualTo(120_000);
+        assertThat(policy.waitMillis(failure(429, Map.of("Retry-After", "86400")), 1)).isEqualTo(3_600_000);
+        assertThat(policy.waitMillis(failure(503, Map.of()), 1)).isEqualTo(500);
+        assertThat(policy.waitMillis(failure(503, Map.of()), 4)).isEqualTo(4000);
+        assertThat(policy.waitMillis(failure(503, Map.of()), 40)).isEqualTo(30_000);
     }
 
     private static HttpOperationFailedException failure(int status, Map<String, String> headers) {

@@ -1,0 +1,113 @@
+package dev.batchline.failure;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import dev.batchline.Headers;
+import dev.batchline.LogLines;
+import dev.batchline.provider.RetryPolicy;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Work that waits after a failure: a back-off of its own, one line when it starts, one when it goes on. */
+class WaitsTest {
+
+    private final MovableClock clock = new MovableClock();
+    private final Waits waits = new Waits(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(2)), clock);
+    private final DefaultCamelContext camel = new DefaultCamelContext();
+    private final LogLines log = LogLines.capture();
+
+    @AfterEach
+    void close() {
+        log.close();
+    }
+
+    @Test
+    void should_let_one_batch_wait_with_a_growing_back_off_while_the_others_are_ready() {
+        for (int failure = 1; failure <= 3; failure++) {
+            waits.waitAfter(failedBatch(7, new ConnectException("Connection refused")));
+        }
+
+        assertThat(waits.ready(Waits.batch(7))).isFalse();
+        assertThat(waits.ready(Waits.batch(8))).isTrue();
+        clock.move(Duration.ofMillis(1999));
+        assertThat(waits.ready(Waits.batch(7))).as("after the third failure it waits 2 to 4 s").isFalse();
+        clock.move(Duration.ofMillis(2001));
+        assertThat(waits.ready(Waits.batch(7))).isTrue();
+        assertThat(log.at(Level.WARN, "Batch 7 waits: Connection refused")).hasSize(1);
+    }
+
+    @Test
+    void should_wait_as_long_as_the_provider_asks() {
+        waits.waitAfter(failedBatch(3, new HttpOperationFailedException("http://provider/v1/files", 429, "Too Many",
+                null, Map.of("Retry-After", "120"), "{}")));
+
+        clock.move(Duration.ofSeconds(119));
+        assertThat(waits.ready(Waits.batch(3))).isFalse();
+        clock.move(Duration.ofSeconds(1));
+        assertThat(waits.ready(Waits.batch(3))).isTrue();
+    }
+
+    @Test
+    void should_say_once_when_the_work_goes_on() {
+        Exchange failed = failedBatch(5, new ConnectException("Connection refused"));
+        waits.waitAfter(failed);
+        clock.move(Duration.ofSeconds(12));
+
+        waits.recovered(failed);
+        waits.recovered(failed);
+
+        assertThat(waits.waiting(Waits.batch(5))).isFalse();
+        assertThat(log.at(Level.INFO, "Batch 5 goes on after waiting 12 s")).hasSize(1);
+    }
+
+    @Test
+    void should_log_batchlines_own_failures_as_errors() {
+        waits.waitAfter(failedBatch(9, new IllegalStateException("State store: disk full")));
+
+        assertThat(log.at(Level.ERROR, "Batch 9 waits after a failure in Batchline itself")).hasSize(1);
+    }
+
+    private Exchange failedBatch(long batch, Exception failure) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setHeader(Headers.BATCH, batch);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+        return exchange;
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-05T12:00:00Z");
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
