@@ -79,7 +79,7 @@ public final class DeliveryRun {
             }
             Files.copy(output, copies.resolve("output-" + batch.id() + ".jsonl"));
             store.inTransaction(c -> {
-                Batches.recordUpload(c, batch.id(), "bench", "file-input-" + batch.id());
+                Batches.recordUpload(c, batch.id(), "bench", null, "file-input-" + batch.id());
                 Batches.recordSubmission(c, batch.id(), "batch_bench_" + batch.id(), "completed", Instant.now());
                 Batches.recordProgress(c, batch.id(), "completed", lines.size(), lines.size(), 0);
                 Batches.recordEnd(c, batch.id(), "file-output-" + batch.id(), null, null, Instant.now());
@@ -107,7 +107,7 @@ public final class DeliveryRun {
         Clock clock = Clock.systemUTC();
         Waits waits = new Waits(new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(2)), clock);
-        BatchResults results = new BatchResults(store, work, null, null, new ProviderFiles(store, null, null, waits, false),
+        BatchResults results = new BatchResults(store, work, null, null, new ProviderFiles(store, null, null, waits, false, clock),
                 new BatchSplit(store, work, clock), waits, 3, clock);
         Delivery delivery = new Delivery(store, work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), waits,
                 clock);

@@ -91,7 +91,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("providerClient", client);
         registry.bind("downloads", new Downloads());
         ProviderFiles providerFiles = new ProviderFiles(store, client, providers, waits,
-                settings.bool("batchline.provider.delete-files", true));
+                settings.bool("batchline.provider.delete-files", true), clock);
         registry.bind("providerFiles", providerFiles);
         registry.bind("submission", new Submission(store, work, client, providers, waits, clock));
         registry.bind("polling", new Polling(store, client, providers, waits, clock));

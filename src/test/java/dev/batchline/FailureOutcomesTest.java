@@ -208,7 +208,9 @@ class FailureOutcomesTest {
 
         @Override
         protected Properties properties() {
-            return with("batchline.inbox.max-settle-wait=500ms");
+            // a settle time the writer below never pauses that long for, even on a busy machine
+            return with("batchline.inbox.settle-time=1000", "batchline.inbox.settle-timeout=1500",
+                    "batchline.inbox.max-settle-wait=2s");
         }
 
         @Override

@@ -82,11 +82,12 @@ public final class BatchResults {
         this.clock = clock;
     }
 
-    /** The ended batches to file now: they do not wait, nor does their provider refuse the key. */
+    /** The ended batches to file now: neither they nor their provider wait. */
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
         for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED))) {
-            if (waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(batch.provider()))) {
+            if (waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(batch.provider()))
+                && waits.ready(Waits.keyOf(batch.provider()))) {
                 due.add(batch.id());
             }
         }
@@ -130,7 +131,7 @@ public final class BatchResults {
             return null;
         }
         if (!Files.exists(target)) {
-            client.download(providers.named(batch.provider()), fileId, target);
+            client.download(providers.of(batch), fileId, target);
         }
         return target;
     }

@@ -68,9 +68,9 @@ public final class Polling {
     }
 
     /**
-     * The submitted batches at one provider, each with its batch object from the provider's list when the list
-     * showed it. A provider that cannot list batches (it refuses, or does not know the call) has each batch
-     * retrieved on its own.
+     * The submitted batches at one provider that need tracking: those the provider's list showed with news (another
+     * status or other counts), each with its batch object, and those it did not show, to be retrieved on their own.
+     * A provider that cannot list batches (it refuses, or does not know the call) has each batch retrieved.
      */
     public List<BatchSnapshot> list(@Body String providerName) {
         Map<String, BatchRecord> waiting = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ public final class Polling {
         List<BatchSnapshot> snapshots = new ArrayList<>(waiting.size());
         if (waiting.size() > 1 && providers.available(providerName)) {
             try {
-                listed(providers.named(providerName), waiting, snapshots);
+                listed(providers.of(waiting.values().iterator().next()), waiting, snapshots);
             } catch (ProviderException e) {
                 FailureClass kind = Failures.of(e);
                 if (kind != FailureClass.REFUSED && kind != FailureClass.LOST) {
@@ -97,7 +97,10 @@ public final class Polling {
         return snapshots;
     }
 
-    /** Pages through the list while it finds the batches with fewer calls than retrieving them. */
+    /**
+     * Pages through the list while it finds the batches with fewer calls than retrieving them; a batch the list
+     * shows unchanged needs nothing more this round.
+     */
     private void listed(Provider provider, Map<String, BatchRecord> waiting, List<BatchSnapshot> snapshots) {
         int pages = 0;
         String after = null;
@@ -106,7 +109,7 @@ public final class Polling {
             pages++;
             for (JsonNode batch : page.path("data")) {
                 BatchRecord record = waiting.remove(batch.path("id").asText());
-                if (record != null) {
+                if (record != null && changed(record, batch)) {
                     snapshots.add(new BatchSnapshot(record, batch));
                 }
             }
@@ -121,7 +124,8 @@ public final class Polling {
     public boolean due(@Body BatchSnapshot snapshot) {
         BatchRecord batch = snapshot.batch();
         return snapshot.listed() != null
-               || waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(batch.provider()));
+               || waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(batch.provider()))
+                  && waits.ready(Waits.keyOf(batch.provider()));
     }
 
     /** Records the provider's view of one batch, retrieving it first when the list did not show it. */
@@ -129,7 +133,7 @@ public final class Polling {
         BatchRecord batch = snapshot.batch();
         JsonNode json = snapshot.listed();
         if (json == null) {
-            json = client.retrieveBatch(providers.named(batch.provider()), batch.providerBatchId());
+            json = client.retrieveBatch(providers.of(batch), batch.providerBatchId());
         }
         if (!json.hasNonNull("status")) {
             throw ProviderException.malformed("Retrieving " + batch.label() + " (no status)", batch.provider(), null);
@@ -137,19 +141,42 @@ public final class Polling {
         update(batch, json);
     }
 
+    /** Whether the provider's view of the batch differs from the one recorded, or it ended. */
+    private static boolean changed(BatchRecord batch, JsonNode json) {
+        JsonNode counts = json.path("request_counts");
+        return !status(json).equals(batch.providerStatus()) || ENDED.contains(status(json))
+               || batch.lostSince() != null
+               || !Objects.equals(count(counts, "completed"), batch.completed())
+               || !Objects.equals(count(counts, "failed"), batch.failed());
+    }
+
+    /** The batch's status; Azure may send it capitalised. */
+    private static String status(JsonNode json) {
+        return json.path("status").asText("").toLowerCase(Locale.ROOT);
+    }
+
+    private static Integer count(JsonNode counts, String field) {
+        return counts.hasNonNull(field) ? counts.get(field).asInt() : null;
+    }
+
     /** Records the provider's view of a batch, which therefore knows it. */
     private void update(BatchRecord batch, JsonNode json) {
-        // Azure may send statuses capitalised
-        String status = json.path("status").asText("").toLowerCase(Locale.ROOT);
+        String status = status(json);
         JsonNode counts = json.path("request_counts");
-        Integer total = counts.hasNonNull("total") ? counts.get("total").asInt() : null;
-        Integer completed = counts.hasNonNull("completed") ? counts.get("completed").asInt() : null;
-        Integer failed = counts.hasNonNull("failed") ? counts.get("failed").asInt() : null;
+        Integer total = count(counts, "total");
+        Integer completed = count(counts, "completed");
+        Integer failed = count(counts, "failed");
         boolean changed = !status.equals(batch.providerStatus());
-        if (changed || !Objects.equals(completed, batch.completed()) || !Objects.equals(failed, batch.failed())
-            || batch.lostSince() != null) {
+        boolean ended = ENDED.contains(status);
+        JsonNode errors = json.path("errors").path("data");
+        if (changed(batch, json)) {
+            // the progress and the end in one transaction: a batch recorded with its final status has ended
             store.inTransaction(c -> {
                 Batches.recordProgress(c, batch.id(), status, total, completed, failed);
+                if (ended) {
+                    Batches.recordEnd(c, batch.id(), text(json, "output_file_id"), text(json, "error_file_id"),
+                            errors.isArray() && !errors.isEmpty() ? errors.toString() : null, clock.instant());
+                }
                 return null;
             });
         }
@@ -163,15 +190,6 @@ public final class Polling {
         } else {
             LOG.debug("Batch {} ({}) still {}: {}", batch.id(), batch.providerBatchId(), status, progress);
         }
-        if (!ENDED.contains(status)) {
-            return;
-        }
-        JsonNode errors = json.path("errors").path("data");
-        store.inTransaction(c -> {
-            Batches.recordEnd(c, batch.id(), text(json, "output_file_id"), text(json, "error_file_id"),
-                    errors.isArray() && !errors.isEmpty() ? errors.toString() : null, clock.instant());
-            return null;
-        });
     }
 
     private static String text(JsonNode json, String field) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.batchline.Headers;
 import dev.batchline.failure.FailureClass;
 import dev.batchline.failure.Failures;
+import dev.batchline.failure.UnknownOutcomeException;
 import dev.batchline.failure.Waits;
 import dev.batchline.provider.Provider;
 import dev.batchline.provider.ProviderClient;
@@ -66,7 +67,7 @@ public final class Submission {
         this.clock = clock;
     }
 
-    /** The sealed and uploaded batches to submit now: they do not wait, nor does their provider refuse the key. */
+    /** The sealed and uploaded batches to submit now: neither they nor their provider wait. */
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
         for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED,
@@ -85,7 +86,9 @@ public final class Submission {
 
     private boolean ready(BatchRecord batch) {
         boolean due = batch.status().equals(BatchRecord.SEALED) || batch.status().equals(BatchRecord.UPLOADED);
-        return due && waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.keyOf(providerName(batch)));
+        String provider = providerName(batch);
+        return due && waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(provider))
+               && waits.ready(Waits.keyOf(provider));
     }
 
     /** A sealed batch goes to the provider of new batches; an uploaded one stays where its file is. */
@@ -108,7 +111,7 @@ public final class Submission {
                     provider.name(), null);
         }
         store.inTransaction(c -> {
-            Batches.recordUpload(c, batch.id(), provider.name(), inputFileId);
+            Batches.recordUpload(c, batch.id(), provider.name(), provider.keyFingerprint(), inputFileId);
             return null;
         });
         LOG.debug("Uploaded batch {} to {} as {}", batch.id(), provider.name(), inputFileId);
@@ -120,10 +123,16 @@ public final class Submission {
         if (!batch.status().equals(BatchRecord.UPLOADED)) {
             return;
         }
-        Provider provider = providers.named(batch.provider());
+        Provider provider = providers.of(batch);
         JsonNode created = null;
         if (batch.createAttemptedAt() != null) {
-            created = findCreated(provider, batch).orElse(null);
+            try {
+                created = findCreated(provider, batch).orElse(null);
+            } catch (ProviderException e) {
+                throw new UnknownOutcomeException("Looking up whether " + batch.label() + " was created at an earlier"
+                                                  + " attempt failed (" + e.getMessage() + "); it is not created"
+                                                  + " again until that is known", e);
+            }
             if (created != null) {
                 LOG.info("Found batch {} at the provider as {}: its creation had succeeded", batch.id(),
                         created.path("id").asText());
@@ -167,10 +176,12 @@ public final class Submission {
         ArrayNode error = JSON.createArrayNode();
         error.addObject().put("code", code).put("message", message).putNull("line");
         String errors = error.toString();
+        String provider = refusal != null && refusal.provider() != null ? refusal.provider() : batch.provider();
         store.inTransaction(c -> {
-            Batches.recordRefusal(c, batch.id(), errors, clock.instant());
+            Batches.recordRefusal(c, batch.id(), provider, errors, clock.instant());
             return null;
         });
+        waits.forget(Waits.batch(batch.id()));
         if (Failures.of(failure) == FailureClass.TOO_LARGE) {
             LOG.info("The provider refused {} ({} requests, {} bytes) as too large: {} ({}); it is split", batch.label(),
                     batch.requests(), batch.bytes(), message, code);
@@ -181,13 +192,14 @@ public final class Submission {
     }
 
     /**
-     * The provider answered 404 while the batch was submitted: when it was creating the batch, the provider no longer
-     * has the uploaded input file (a provider wiped, a file expired), so the batch is uploaded again; the batch waits
-     * a back-off either way.
+     * The provider answered 404 while the batch was submitted. When it was creating the batch and the provider no
+     * longer has the uploaded input file (a provider wiped, a file expired), the batch is uploaded again (a creation
+     * attempted before is still looked up first); any other 404 (an upload or batch endpoint the provider lacks) only
+     * leaves the batch waiting a back-off.
      */
     public void notFound(Exchange exchange, @Header(Headers.BATCH) long batchId) {
         BatchRecord batch = find(batchId);
-        if (batch.status().equals(BatchRecord.UPLOADED)) {
+        if (batch.status().equals(BatchRecord.UPLOADED) && inputFileLost(batch)) {
             store.inTransaction(c -> {
                 Batches.forgetUpload(c, batch.id());
                 return null;
@@ -196,6 +208,16 @@ public final class Submission {
                     batch.inputFileId(), batch.label());
         }
         waits.waitAfter(exchange);
+    }
+
+    /** Whether the provider holding the batch says it does not know its input file. */
+    private boolean inputFileLost(BatchRecord batch) {
+        try {
+            client.retrieveFile(providers.of(batch), batch.inputFileId());
+            return false;
+        } catch (ProviderException e) {
+            return Failures.of(e) == FailureClass.LOST;
+        }
     }
 
     private BatchRecord find(long batchId) {

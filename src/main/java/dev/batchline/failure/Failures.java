@@ -23,6 +23,22 @@ public final class Failures {
             + "[ a-z_-]*(size|bytes)|http_413).*", Pattern.DOTALL);
     private static final String TOKEN_LIMIT = "token_limit_exceeded";
 
+    /**
+     * The class of a failed HTTP call to a provider, for the retries in place: a provider's answer by its status,
+     * any I/O failure (no answer, a timeout, a connection dropped) transient.
+     */
+    public static FailureClass ofCall(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpOperationFailedException http) {
+                return ofAnswer(http.getStatusCode(), null, http.getResponseBody());
+            }
+            if (cause instanceof IOException) {
+                return FailureClass.TRANSIENT;
+            }
+        }
+        return FailureClass.UNEXPECTED;
+    }
+
     /** The class of the exchange's failure, by name, for the route configurations' choices. */
     public String classify(Exchange exchange) {
         return of(failureOf(exchange)).name();
@@ -44,8 +60,17 @@ public final class Failures {
         return null;
     }
 
+    /**
+     * The class of a failure of the pipeline's work: a provider call that failed ({@link ProviderException}) by the
+     * provider's answer, or no answer at all (transient); a provider this configuration cannot reach, or a call whose
+     * outcome could not be found out, transient; anything else, a disk or the state store included, is Batchline's
+     * own trouble.
+     */
     public static FailureClass of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProviderUnavailableException || cause instanceof UnknownOutcomeException) {
+                return FailureClass.TRANSIENT;
+            }
             if (cause instanceof ProviderException provider) {
                 return provider.status() == 0 ? FailureClass.TRANSIENT
                         : ofAnswer(provider.status(), provider.code(), provider.providerMessage());
@@ -53,11 +78,14 @@ public final class Failures {
             if (cause instanceof HttpOperationFailedException http) {
                 return ofAnswer(http.getStatusCode(), null, http.getResponseBody());
             }
-            if (cause instanceof ProviderUnavailableException || cause instanceof IOException) {
-                return FailureClass.TRANSIENT;
-            }
         }
         return FailureClass.UNEXPECTED;
+    }
+
+    /** Whether a failed call says something of the whole provider (no answer, 429, 5xx), not of one request. */
+    public static boolean providerWide(ProviderException failure) {
+        int status = failure.status();
+        return status == 0 || status == 429 || status >= 500;
     }
 
     /** The class of a provider's HTTP answer that is not a success. */

@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Work that waits after a failure that passes: one batch, one source, or all the work at one provider. Each waits
  * on its own, with a back-off (or as long as the provider asked), while the rest goes on; the due lists of the
- * pipeline leave out what waits. The log gets one line when a wait starts (a WARN, an ERROR when the API key is
- * refused or the failure is Batchline's own) and one INFO when the work goes on; the failures in between are at
- * DEBUG, so an outage of hours is three lines, not a stack trace per round.
+ * pipeline leave out what waits. A failure that speaks of the whole provider (no answer, 429, 5xx) makes the
+ * provider wait too, so that an outage costs one call per back-off, not one per batch. The log gets one line when a
+ * wait starts (a WARN, an ERROR when the API key is refused or the failure is Batchline's own; for the provider
+ * only, when the provider waits) and one INFO when the work goes on; the failures in between are at DEBUG, so an
+ * outage of hours is two lines, not a stack trace per round.
  */
 public final class Waits {
 
@@ -30,8 +32,11 @@ public final class Waits {
     private final Clock clock;
     private final ConcurrentMap<String, Wait> waiting = new ConcurrentHashMap<>();
 
-    /** A subject's wait: since when, after how many failures in a row, until when, and why it started. */
-    private record Wait(Instant since, int failures, Instant until, FailureClass first) {
+    /**
+     * A subject's wait: since when, after how many failures in a row, until when, why it started, and whether its
+     * start was logged (then its end is too).
+     */
+    private record Wait(Instant since, int failures, Instant until, FailureClass first, boolean announced) {
     }
 
     public Waits(RetryPolicy policy, Clock clock) {
@@ -65,6 +70,11 @@ public final class Waits {
         return wait == null || !clock.instant().isBefore(wait.until());
     }
 
+    /** Whether the exchange's work (its batch, source or provider) may be tried now. */
+    public boolean due(Exchange exchange) {
+        return ready(subject(exchange.getMessage()));
+    }
+
     /** Whether the subject waits after a failure (its wait may be over, the next attempt not made yet). */
     public boolean waiting(String subject) {
         return waiting.containsKey(subject);
@@ -75,7 +85,22 @@ public final class Waits {
         Throwable failure = Failures.failureOf(exchange);
         FailureClass kind = Failures.of(failure);
         String subject = subject(exchange.getMessage());
-        Wait wait = record(subject, failure, kind);
+        ProviderException call = Failures.providerFailure(failure);
+        String provider = call != null && call.provider() != null && Failures.providerWide(call)
+                ? provider(call.provider()) : subject;
+        if (!provider.equals(subject)) {
+            // the provider's wait speaks for its work
+            record(subject, failure, kind, false);
+            Wait wait = record(provider, failure, kind, true);
+            if (wait.failures() > 1) {
+                LOG.debug("{} waits: {} still fails: {}", capitalised(subject), provider, describe(failure));
+            } else {
+                LOG.warn("{} waits: {} ({}); its work is tried again in {}, the rest goes on", capitalised(provider),
+                        describe(failure), subject, inWords(wait));
+            }
+            return;
+        }
+        Wait wait = record(subject, failure, kind, true);
         if (wait.failures() > 1) {
             LOG.debug("{} still waits ({} failures): {}", capitalised(subject), wait.failures(), describe(failure));
         } else if (kind == FailureClass.UNEXPECTED) {
@@ -94,7 +119,7 @@ public final class Waits {
     public void postpone(Exchange exchange) {
         Throwable failure = Failures.failureOf(exchange);
         String subject = subject(exchange.getMessage());
-        Wait wait = record(subject, failure, Failures.of(failure));
+        Wait wait = record(subject, failure, Failures.of(failure), false);
         LOG.debug("{} waits {}: {}", capitalised(subject), inWords(wait), describe(failure));
     }
 
@@ -107,7 +132,7 @@ public final class Waits {
         ProviderException refusal = Failures.providerFailure(failure);
         String name = refusal != null && refusal.provider() != null ? refusal.provider()
                 : exchange.getMessage().getHeader(Headers.PROVIDER, "the provider", String.class);
-        Wait wait = record(keyOf(name), failure, FailureClass.KEY_REFUSED);
+        Wait wait = record(keyOf(name), failure, FailureClass.KEY_REFUSED, true);
         if (wait.failures() > 1) {
             LOG.debug("Provider {} still refuses the API key ({} attempts)", name, wait.failures());
             return;
@@ -133,7 +158,9 @@ public final class Waits {
             return;
         }
         Duration waited = Duration.ofSeconds(Duration.between(wait.since(), clock.instant()).toSeconds());
-        if (wait.first() == FailureClass.KEY_REFUSED) {
+        if (!wait.announced()) {
+            LOG.debug("{} goes on after waiting {}", capitalised(subject), Settings.inWords(waited));
+        } else if (wait.first() == FailureClass.KEY_REFUSED) {
             LOG.info("{} is accepted again after {}: the work at that provider goes on", capitalised(subject),
                     Settings.inWords(waited));
         } else {
@@ -142,13 +169,18 @@ public final class Waits {
         }
     }
 
-    private Wait record(String subject, Throwable failure, FailureClass kind) {
+    /** The subject's work is over without having gone on (its batch was refused, for one): its wait is dropped. */
+    public void forget(String subject) {
+        waiting.remove(subject);
+    }
+
+    private Wait record(String subject, Throwable failure, FailureClass kind, boolean announced) {
         Instant now = clock.instant();
         return waiting.compute(subject, (key, before) -> {
             int failures = before == null ? 1 : before.failures() + 1;
             Instant until = now.plusMillis(policy.waitMillis(failure, failures));
-            return new Wait(before == null ? now : before.since(), failures, until,
-                    before == null ? kind : before.first());
+            return before == null ? new Wait(now, failures, until, kind, announced)
+                    : new Wait(before.since(), failures, until, before.first(), before.announced());
         });
     }
 

@@ -1,5 +1,9 @@
 package dev.batchline.provider;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 
 import org.apache.camel.Message;
@@ -37,6 +41,23 @@ public final class Provider {
     /** Whether a key is configured for this provider. */
     public boolean hasKey() {
         return apiKey != null;
+    }
+
+    /** A digest (SHA-256, hex) of the key, which tells keys apart without holding one; null without a key. */
+    public String keyFingerprint() {
+        return fingerprint(apiKey);
+    }
+
+    static String fingerprint(String key) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JDK has no SHA-256", e);
+        }
     }
 
     /** Sets the Authorization header on a message bound for the provider, when a key is configured. */

@@ -19,7 +19,7 @@ import org.apache.hc.core5.http.ContentType;
 /**
  * A provider's Files and Batches API, called through the {@code provider-call} and {@code provider-download} routes
  * (Camel's HTTP component, with the retries in place of the {@code provider-calls} route configuration). Each call
- * names the provider it goes to; a call that succeeds ends the pause of that provider, if it had refused the key.
+ * names the provider it goes to; a call that succeeds ends the wait of that provider, if it waited.
  */
 public final class ProviderClient {
 
@@ -63,6 +63,10 @@ public final class ProviderClient {
                 "application/json");
     }
 
+    public JsonNode retrieveFile(Provider provider, String fileId) {
+        return call(provider, "Retrieving " + fileId, "GET", "/files/" + encode(fileId), null, null);
+    }
+
     public JsonNode retrieveBatch(Provider provider, String batchId) {
         return call(provider, "Retrieving " + batchId, "GET", "/batches/" + encode(batchId), null, null);
     }
@@ -91,7 +95,7 @@ public final class ProviderClient {
         if (exchange.getException() != null) {
             throw ProviderException.from(what, provider.name(), exchange.getException());
         }
-        waits.endWait(Waits.keyOf(provider.name()));
+        answered(provider);
     }
 
     /** One page of files of a purpose, newest first, after the given file id. */
@@ -122,8 +126,14 @@ public final class ProviderClient {
         if (!answer.isObject()) {
             throw ProviderException.malformed(what, provider.name(), null);
         }
-        waits.endWait(Waits.keyOf(provider.name()));
+        answered(provider);
         return answer;
+    }
+
+    /** The provider answered a call: whatever it waited for is over. */
+    private void answered(Provider provider) {
+        waits.endWait(Waits.provider(provider.name()));
+        waits.endWait(Waits.keyOf(provider.name()));
     }
 
     private static void prepare(Provider provider, Message message, String method, String path, Object body,

@@ -33,7 +33,8 @@ public final class ProviderException extends RuntimeException {
         this.retryAfterMillis = retryAfterMillis;
     }
 
-    static ProviderException from(String what, String provider, Throwable failure) {
+    /** The failure of a call to the named provider: its answer, or the I/O failure when none came. */
+    public static ProviderException from(String what, String provider, Throwable failure) {
         if (failure instanceof HttpOperationFailedException http) {
             String body = http.getResponseBody();
             String message = null;

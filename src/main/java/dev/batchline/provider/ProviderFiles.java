@@ -1,5 +1,7 @@
 package dev.batchline.provider;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the providers' file storage clean: once after each start, the input files Batchline uploaded to the current
- * provider but no batch uses (an upload whose answer a crash lost) are deleted; and with {@code deleteProcessed}, so
+ * provider before that start but no batch uses (an upload whose answer a crash lost) are deleted; and with {@code deleteProcessed}, so
  * are the files of a batch whose results are filed, at the provider that holds it. Only files named for one of this
  * store's batches are ever touched.
  */
@@ -23,21 +25,25 @@ public final class ProviderFiles {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderFiles.class);
     private static final Pattern UPLOAD_NAME = Pattern.compile("batchline-([0-9a-f-]{36})\\.jsonl");
     private static final int PAGE = 1000;
+    private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
     private final StateStore store;
     private final ProviderClient client;
     private final Providers providers;
     private final Waits waits;
     private final boolean deleteProcessed;
+    /** Uploads from before this time, by the provider's clock give or take a minute, are from before this start. */
+    private final long startedAt;
     private volatile boolean swept;
 
     public ProviderFiles(StateStore store, ProviderClient client, Providers providers, Waits waits,
-                         boolean deleteProcessed) {
+                         boolean deleteProcessed, Clock clock) {
         this.store = store;
         this.client = client;
         this.providers = providers;
         this.waits = waits;
         this.deleteProcessed = deleteProcessed;
+        this.startedAt = clock.instant().minus(CLOCK_SLACK).getEpochSecond();
     }
 
     /** Deletes the input, output and error files of a processed batch; a failure only leaves them behind. */
@@ -48,7 +54,7 @@ public final class ProviderFiles {
         }
         Provider provider;
         try {
-            provider = providers.named(batch.provider());
+            provider = providers.of(batch);
         } catch (ProviderUnavailableException e) {
             LOG.debug("Leaving the files of {} at {}: {}", batch.label(), batch.provider(), e.getMessage());
             return;
@@ -99,9 +105,14 @@ public final class ProviderFiles {
         }
     }
 
+    /**
+     * Whether the upload is one of this store's batches that no batch uses: named for a batch, made before this
+     * start (an upload of this run may not be recorded yet), and not the batch's input file, or the input file of a
+     * processed batch when those are deleted.
+     */
     private boolean orphan(JsonNode file) {
         Matcher name = UPLOAD_NAME.matcher(file.path("filename").asText(""));
-        if (!name.matches()) {
+        if (!name.matches() || file.path("created_at").asLong(Long.MAX_VALUE) >= startedAt) {
             return false;
         }
         Optional<BatchRecord> batch = store.inTransaction(c -> Batches.findByKey(c, name.group(1)));

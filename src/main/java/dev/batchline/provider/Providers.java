@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.batchline.config.Settings;
 import dev.batchline.local.LocalProvider;
+import dev.batchline.state.BatchRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The providers Batchline talks to: the one {@code batchline.provider} chooses, which takes new batches and real-time
  * calls, and the ones earlier batches were created at, which keep serving those batches (SPEC section 6: each batch
  * is tracked at the provider that holds it). A provider is named in the state store as {@code local} (the embedded
- * local provider, wherever it listens now), {@code openai}, or its base URL.
+ * local provider, wherever it listens now), {@code openai}, or its base URL. The configured key goes to the current
+ * provider, and to another one only for batches that were uploaded there with that same key: a key is never sent
+ * to a provider it was not meant for.
  */
 public final class Providers {
 
@@ -30,7 +33,7 @@ public final class Providers {
     private Providers(LocalProvider local, String apiKey, String currentName) {
         this.local = local;
         this.apiKey = apiKey;
-        this.current = named(currentName);
+        this.current = currentName.equals(LOCAL) ? local() : create(currentName, apiKey);
     }
 
     /**
@@ -57,7 +60,7 @@ public final class Providers {
             throw new IllegalArgumentException("batchline.provider is 'openai' but no API key is configured:"
                                                + " set OPENAI_API_KEY");
         }
-        Providers providers = new Providers(local, key, choice.endsWith("/") && !choice.equals(LOCAL)
+        Providers providers = new Providers(local, key, choice.endsWith("/")
                 ? choice.substring(0, choice.length() - 1) : choice);
         LOG.info("Provider of new batches: {}{}", providers.current.name(),
                 providers.current.hasKey() ? " (API key set)" : "");
@@ -70,17 +73,26 @@ public final class Providers {
     }
 
     /**
-     * The provider a batch was created at, by the name the state store keeps for it.
+     * The provider that holds a batch, by the name the state store keeps for it.
      *
      * @throws ProviderUnavailableException when it is the embedded local provider and that is disabled
      */
-    public Provider named(String name) {
-        if (name.equals(LOCAL) && local == null) {
-            throw new ProviderUnavailableException("it is held by the embedded local provider, which is disabled"
-                                                   + " (batchline.local.enabled=false): enable it to finish the"
-                                                   + " batch");
+    public Provider of(BatchRecord batch) {
+        String name = batch.provider();
+        if (name.equals(current.name())) {
+            return current;
         }
-        return known.computeIfAbsent(name, this::create);
+        if (name.equals(LOCAL)) {
+            if (local == null) {
+                throw new ProviderUnavailableException("it is held by the embedded local provider, which is disabled"
+                                                       + " (batchline.local.enabled=false): enable it to finish the"
+                                                       + " batch");
+            }
+            return known.computeIfAbsent(LOCAL, key -> local());
+        }
+        boolean sameKey = apiKey != null && Provider.fingerprint(apiKey).equals(batch.keyFingerprint());
+        return known.computeIfAbsent(name + (sameKey ? " with the key" : " without a key"),
+                key -> create(name, sameKey ? apiKey : null));
     }
 
     /** Whether the provider of that name can be reached with this configuration. */
@@ -88,15 +100,17 @@ public final class Providers {
         return !name.equals(LOCAL) || local != null;
     }
 
-    private Provider create(String name) {
-        if (name.equals(LOCAL)) {
-            return new Provider(LOCAL, local::baseUrl, local.settings().apiKey());
-        }
+    /** The embedded local provider, wherever it listens now, with its own key. */
+    private Provider local() {
+        return new Provider(LOCAL, local::baseUrl, local.settings().apiKey());
+    }
+
+    private static Provider create(String name, String key) {
         if (name.equals(OPENAI)) {
-            return new Provider(OPENAI, () -> OPENAI_URL, apiKey);
+            return new Provider(OPENAI, () -> OPENAI_URL, key);
         }
         if (name.startsWith("http://") || name.startsWith("https://")) {
-            return new Provider(name, () -> name, apiKey);
+            return new Provider(name, () -> name, key);
         }
         throw new IllegalStateException("The state store names an unknown provider '" + name + "'");
     }

@@ -41,7 +41,7 @@ public final class RetryPolicy implements Processor {
 
     /** Whether the failure of this exchange is worth another attempt (a real-time call waits for it). */
     public boolean retryable(Exchange exchange) {
-        return Failures.of(Failures.failureOf(exchange)) == FailureClass.TRANSIENT;
+        return Failures.ofCall(Failures.failureOf(exchange)) == FailureClass.TRANSIENT;
     }
 
     /**
@@ -52,7 +52,7 @@ public final class RetryPolicy implements Processor {
     public boolean retryableInPlace(Exchange exchange) {
         Throwable failure = Failures.failureOf(exchange);
         int retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        return Failures.of(failure) == FailureClass.TRANSIENT
+        return Failures.ofCall(failure) == FailureClass.TRANSIENT
                && nominalDelayMillis(failure, retries) <= maxWaitInPlace.toMillis();
     }
 

@@ -14,13 +14,14 @@ import java.time.Instant;
  *                          key before it is created again
  * @param lostSince         when the provider first answered that it does not know the batch, while it still does not
  * @param splitOf           the batch this one is a half of, when the provider refused that one as too large
+ * @param keyFingerprint    a digest of the API key the input file was uploaded with (never the key), or null
  */
 public record BatchRecord(long id, String idempotencyKey, String provider, String endpoint, String model, String status,
                           String spool, int requests, long bytes, Long retryOf, String inputFileId,
                           String providerBatchId, String providerStatus, Integer total, Integer completed,
                           Integer failed, String outputFileId, String errorFileId, String errors, Instant openedAt,
                           Instant sealedAt, Instant submittedAt, Instant endedAt, Instant processedAt,
-                          Instant createAttemptedAt, Instant lostSince, Long splitOf) {
+                          Instant createAttemptedAt, Instant lostSince, Long splitOf, String keyFingerprint) {
 
     public static final String OPEN = "open";
     public static final String SEALED = "sealed";

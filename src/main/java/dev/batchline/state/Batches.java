@@ -117,23 +117,30 @@ public final class Batches {
         update(c, id, "UPDATE batch SET status = ?, sealed_at = ? WHERE id = ?", BatchRecord.SEALED, now);
     }
 
-    /** Records the upload of the batch's input file, which fixes the provider that holds the batch from now on. */
-    public static void recordUpload(Connection c, long id, String provider, String inputFileId) throws SQLException {
+    /**
+     * Records the upload of the batch's input file, which fixes the provider that holds the batch from now on, and
+     * the digest of the key it was uploaded with.
+     */
+    public static void recordUpload(Connection c, long id, String provider, String keyFingerprint, String inputFileId)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch SET status = ?, provider = ?, input_file_id = ? WHERE id = ?")) {
+                "UPDATE batch SET status = ?, provider = ?, key_fingerprint = ?, input_file_id = ? WHERE id = ?")) {
             ps.setString(1, BatchRecord.UPLOADED);
             ps.setString(2, provider);
-            ps.setString(3, inputFileId);
-            ps.setLong(4, id);
+            ps.setString(3, keyFingerprint);
+            ps.setString(4, inputFileId);
+            ps.setLong(5, id);
             ps.executeUpdate();
         }
     }
 
-    /** Takes an uploaded batch back to sealed, when the provider no longer has its input file. */
+    /**
+     * Takes an uploaded batch back to sealed, when the provider no longer has its input file. The time of a creation
+     * attempt stays, so the batch is still looked up before it is created.
+     */
     public static void forgetUpload(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch SET status = ?, input_file_id = NULL, create_attempted_at = NULL WHERE id = ?"
-                + " AND status = ?")) {
+                "UPDATE batch SET status = ?, input_file_id = NULL WHERE id = ? AND status = ?")) {
             ps.setString(1, BatchRecord.SEALED);
             ps.setLong(2, id);
             ps.setString(3, BatchRecord.UPLOADED);
@@ -204,17 +211,20 @@ public final class Batches {
     }
 
     /**
-     * Records that the provider refused the batch at upload or creation: it ends here, with the provider's error as
+     * Records that a provider refused the batch at upload or creation: it ends here, with the provider's error as
      * its errors, and filing reports its records (or splits it, when it was too large).
      */
-    public static void recordRefusal(Connection c, long id, String errors, Instant now) throws SQLException {
+    public static void recordRefusal(Connection c, long id, String provider, String errors, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE batch SET status = ?, provider_status = ?, errors = ?, ended_at = ? WHERE id = ?")) {
+                "UPDATE batch SET status = ?, provider = ?, provider_status = ?, errors = ?, ended_at = ?"
+                + " WHERE id = ?")) {
             ps.setString(1, BatchRecord.ENDED);
-            ps.setString(2, BatchRecord.REFUSED);
-            ps.setString(3, errors);
-            ps.setLong(4, now.toEpochMilli());
-            ps.setLong(5, id);
+            ps.setString(2, provider);
+            ps.setString(3, BatchRecord.REFUSED);
+            ps.setString(4, errors);
+            ps.setLong(5, now.toEpochMilli());
+            ps.setLong(6, id);
             ps.executeUpdate();
         }
     }
@@ -345,7 +355,7 @@ public final class Batches {
                         Sql.instant(rs, "opened_at"), Sql.instant(rs, "sealed_at"), Sql.instant(rs, "submitted_at"),
                         Sql.instant(rs, "ended_at"), Sql.instant(rs, "processed_at"),
                         Sql.instant(rs, "create_attempted_at"), Sql.instant(rs, "lost_since"),
-                        Sql.number(rs, "split_of")));
+                        Sql.number(rs, "split_of"), rs.getString("key_fingerprint")));
             }
         }
         return batches;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchline.provider.ProviderException;
 import dev.batchline.provider.ProviderUnavailableException;
 import dev.batchline.state.BatchRecord;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -25,11 +26,31 @@ class FailuresTest {
         for (int status : new int[] {408, 409, 429, 500, 502, 503, 504}) {
             assertThat(Failures.of(http(status, "{}"))).as("status %d", status).isEqualTo(FailureClass.TRANSIENT);
         }
-        assertThat(Failures.of(new ConnectException("refused"))).isEqualTo(FailureClass.TRANSIENT);
-        assertThat(Failures.of(new SocketTimeoutException("read timed out"))).isEqualTo(FailureClass.TRANSIENT);
-        assertThat(Failures.of(new IOException("reset"))).isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.of(call(new ConnectException("refused")))).isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.of(call(new SocketTimeoutException("read timed out")))).isEqualTo(FailureClass.TRANSIENT);
         assertThat(Failures.of(new ProviderUnavailableException("the local provider is disabled")))
                 .isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.of(new UnknownOutcomeException("the lookup failed", call(http(404, "{}")))))
+                .as("a creation that could not be looked up is never refused nor recreated")
+                .isEqualTo(FailureClass.TRANSIENT);
+    }
+
+    @Test
+    void should_retry_a_call_in_place_only_when_it_got_no_answer_or_a_transient_one() {
+        assertThat(Failures.ofCall(new ConnectException("refused"))).isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.ofCall(new IOException("connection reset"))).isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.ofCall(http(503, "{}"))).isEqualTo(FailureClass.TRANSIENT);
+        assertThat(Failures.ofCall(http(400, "{}"))).isEqualTo(FailureClass.REFUSED);
+        assertThat(Failures.ofCall(new IllegalArgumentException("no prompt"))).isEqualTo(FailureClass.UNEXPECTED);
+    }
+
+    @Test
+    void should_tell_a_failure_of_the_whole_provider_from_one_of_a_request() {
+        assertThat(Failures.providerWide(call(new ConnectException("refused")))).isTrue();
+        assertThat(Failures.providerWide(call(http(429, "{}")))).isTrue();
+        assertThat(Failures.providerWide(call(http(503, "{}")))).isTrue();
+        assertThat(Failures.providerWide(call(http(409, "{}")))).isFalse();
+        assertThat(Failures.providerWide(call(http(400, "{}")))).isFalse();
     }
 
     @Test
@@ -57,6 +78,7 @@ class FailuresTest {
     void should_call_batchlines_own_trouble_unexpected() {
         assertThat(Failures.of(new IllegalStateException("State store: disk full")))
                 .isEqualTo(FailureClass.UNEXPECTED);
+        assertThat(Failures.of(new IOException("No space left on device"))).isEqualTo(FailureClass.UNEXPECTED);
         assertThat(Failures.of(new NullPointerException())).isEqualTo(FailureClass.UNEXPECTED);
     }
 
@@ -80,6 +102,10 @@ class FailuresTest {
         assertThat(Failures.ofEnded(ended("completed"), errors("[]"))).isNull();
     }
 
+    private static ProviderException call(Exception failure) {
+        return ProviderException.from("Uploading batchline-1.jsonl", "http://127.0.0.1:18089/v1", failure);
+    }
+
     private static HttpOperationFailedException http(int status, String body) {
         return new HttpOperationFailedException("http://provider/v1/files", status, "failed", null, Map.of(), body);
     }
@@ -96,6 +122,6 @@ class FailuresTest {
     private static BatchRecord ended(String providerStatus) {
         return new BatchRecord(1, "key", "local", "/v1/chat/completions", "gpt-4o-mini", BatchRecord.ENDED,
                 "batches/1/input.jsonl", 5, 500, null, "file-1", "batch_1", providerStatus, 5, 0, 0, null, null, null,
-                Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, null, Instant.EPOCH, null, null);
+                Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, null, Instant.EPOCH, null, null, null);
     }
 }
