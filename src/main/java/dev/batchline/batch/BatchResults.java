@@ -86,8 +86,7 @@ public final class BatchResults {
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
         for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED))) {
-            if (waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(batch.provider()))
-                && waits.ready(Waits.keyOf(batch.provider()))) {
+            if (waits.batchReady(batch.id(), batch.provider())) {
                 due.add(batch.id());
             }
         }

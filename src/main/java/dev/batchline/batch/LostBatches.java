@@ -46,10 +46,13 @@ public final class LostBatches {
     public void notFound(Exchange exchange, @Header(Headers.BATCH) long batchId) {
         Instant now = clock.instant();
         BatchRecord batch = store.inTransaction(c -> Batches.find(c, batchId)).orElseThrow();
-        Instant since = store.inTransaction(c -> Batches.markUnknown(c, batchId, now));
-        Duration unknown = Duration.between(since, now);
+        Duration unknown = batch.lostSince() == null ? Duration.ZERO : Duration.between(batch.lostSince(), now);
         if (unknown.compareTo(grace) < 0) {
             if (batch.lostSince() == null) {
+                store.inTransaction(c -> {
+                    Batches.markUnknown(c, batchId, now);
+                    return null;
+                });
                 LOG.warn("The provider {} does not know {} (HTTP 404): if it still does not know it in {}"
                          + " (batchline.batch.lost-after), its records without a result are resubmitted",
                         batch.provider(), batch.label(), Settings.inWords(grace));

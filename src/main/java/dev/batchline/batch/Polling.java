@@ -60,7 +60,7 @@ public final class Polling {
         }
         List<String> due = new ArrayList<>();
         for (String name : names) {
-            if (waits.ready(Waits.provider(name)) && waits.ready(Waits.keyOf(name))) {
+            if (waits.providerReady(name)) {
                 due.add(name);
             }
         }
@@ -123,9 +123,7 @@ public final class Polling {
     /** Whether the batch can be tracked now: the list showed it, or it may be retrieved (it does not wait). */
     public boolean due(@Body BatchSnapshot snapshot) {
         BatchRecord batch = snapshot.batch();
-        return snapshot.listed() != null
-               || waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(batch.provider()))
-                  && waits.ready(Waits.keyOf(batch.provider()));
+        return snapshot.listed() != null || waits.batchReady(batch.id(), batch.provider());
     }
 
     /** Records the provider's view of one batch, retrieving it first when the list did not show it. */
@@ -166,7 +164,7 @@ public final class Polling {
         Integer total = count(counts, "total");
         Integer completed = count(counts, "completed");
         Integer failed = count(counts, "failed");
-        boolean changed = !status.equals(batch.providerStatus());
+        boolean newStatus = !status.equals(batch.providerStatus());
         boolean ended = ENDED.contains(status);
         JsonNode errors = json.path("errors").path("data");
         if (changed(batch, json)) {
@@ -185,7 +183,7 @@ public final class Polling {
         }
         String progress = (completed == null ? 0 : completed) + "/" + (total == null ? 0 : total)
                           + (failed != null && failed > 0 ? ", " + failed + " failed" : "");
-        if (changed) {
+        if (newStatus) {
             LOG.info("Batch {} ({}) is {}: {}", batch.id(), batch.providerBatchId(), status, progress);
         } else {
             LOG.debug("Batch {} ({}) still {}: {}", batch.id(), batch.providerBatchId(), status, progress);

@@ -86,9 +86,7 @@ public final class Submission {
 
     private boolean ready(BatchRecord batch) {
         boolean due = batch.status().equals(BatchRecord.SEALED) || batch.status().equals(BatchRecord.UPLOADED);
-        String provider = providerName(batch);
-        return due && waits.ready(Waits.batch(batch.id())) && waits.ready(Waits.provider(provider))
-               && waits.ready(Waits.keyOf(provider));
+        return due && waits.batchReady(batch.id(), providerName(batch));
     }
 
     /** A sealed batch goes to the provider of new batches; an uploaded one stays where its file is. */

@@ -70,6 +70,16 @@ public final class Waits {
         return wait == null || !clock.instant().isBefore(wait.until());
     }
 
+    /** Whether calls to the provider may be made now: it neither waits nor refuses the key. */
+    public boolean providerReady(String provider) {
+        return ready(provider(provider)) && ready(keyOf(provider));
+    }
+
+    /** Whether a batch's work at that provider may be tried now: neither the batch nor the provider waits. */
+    public boolean batchReady(long batch, String provider) {
+        return ready(batch(batch)) && providerReady(provider);
+    }
+
     /** Whether the exchange's work (its batch, source or provider) may be tried now. */
     public boolean due(Exchange exchange) {
         return ready(subject(exchange.getMessage()));

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the providers' file storage clean: once after each start, the input files Batchline uploaded to the current
- * provider before that start but no batch uses (an upload whose answer a crash lost) are deleted; and with {@code deleteProcessed}, so
- * are the files of a batch whose results are filed, at the provider that holds it. Only files named for one of this
- * store's batches are ever touched.
+ * provider before that start but no batch uses (an upload whose answer a crash lost) are deleted; and with
+ * {@code deleteProcessed}, so are the files of a batch whose results are filed, at the provider that holds it. Only
+ * files named for one of this store's batches are ever touched.
  */
 public final class ProviderFiles {
 
@@ -77,8 +77,7 @@ public final class ProviderFiles {
 
     /** Whether the uploads still need a sweep (once after each start) and the provider may be asked now. */
     public boolean due() {
-        String provider = providers.current().name();
-        return !swept && waits.ready(Waits.provider(provider)) && waits.ready(Waits.keyOf(provider));
+        return !swept && waits.providerReady(providers.current().name());
     }
 
     /** Deletes the uploads at the provider of new batches that no batch uses. */

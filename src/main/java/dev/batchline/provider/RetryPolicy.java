@@ -85,17 +85,19 @@ public final class RetryPolicy implements Processor {
         return backoffMillis(Math.max(0, failures - 1));
     }
 
+    /** The wait before the next try without the jitter: the longest it can be. */
     private long nominalDelayMillis(Throwable failure, int retries) {
         Long asked = askedMillis(failure);
-        return asked != null ? asked : (long) Math.min(initialDelay.toMillis() * Math.pow(2, Math.min(retries, 20)),
-                maxDelay.toMillis());
+        return asked != null ? asked : (long) cappedBackoffMillis(retries);
     }
 
     private long backoffMillis(int retries) {
-        double backoff = initialDelay.toMillis() * Math.pow(2, Math.min(retries, 20));
-        double capped = Math.min(backoff, maxDelay.toMillis());
         // full jitter between half and all of the capped delay
-        return (long) (capped * (0.5 + 0.5 * jitter.getAsDouble()));
+        return (long) (cappedBackoffMillis(retries) * (0.5 + 0.5 * jitter.getAsDouble()));
+    }
+
+    private double cappedBackoffMillis(int retries) {
+        return Math.min(initialDelay.toMillis() * Math.pow(2, Math.min(retries, 20)), maxDelay.toMillis());
     }
 
     private static Long askedMillis(Throwable failure) {

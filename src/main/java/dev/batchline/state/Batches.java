@@ -229,15 +229,14 @@ public final class Batches {
         }
     }
 
-    /** Notes when the provider first answered that it does not know the batch; returns that time. */
-    public static Instant markUnknown(Connection c, long id, Instant now) throws SQLException {
+    /** Notes when the provider first answered that it does not know the batch. */
+    public static void markUnknown(Connection c, long id, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE batch SET lost_since = ? WHERE id = ? AND lost_since IS NULL")) {
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, id);
             ps.executeUpdate();
         }
-        return find(c, id).orElseThrow().lostSince();
     }
 
     /**
