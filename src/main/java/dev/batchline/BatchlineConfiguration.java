@@ -28,6 +28,8 @@ import dev.batchline.provider.Providers;
 import dev.batchline.provider.RetryPolicy;
 import dev.batchline.realtime.RealtimeCall;
 import dev.batchline.state.StateStore;
+import dev.batchline.stream.StreamResults;
+import dev.batchline.stream.Streams;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -100,9 +102,19 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("batchResults", new BatchResults(store, work, client, providers, providerFiles,
                 new BatchSplit(store, work, clock), waits, settings.integer("batchline.batch.max-attempts", 3),
                 clock));
+        Prices prices = new Prices(settings.value("batchline.prices"),
+                settings.decimal("batchline.prices.batch-share", 0.5));
         registry.bind("delivery", new Delivery(store, work, Path.of(settings.string("batchline.outbox", "outbox")),
-                new Prices(settings.value("batchline.prices"), settings.decimal("batchline.prices.batch-share", 0.5)),
-                waits, clock));
+                prices, waits, clock));
+
+        // streams: records sent to direct:batch (from a queue or any route), their results sent to an endpoint
+        String resultsEndpoint = settings.string("batchline.results.endpoint", "");
+        Streams streams = new Streams(store, spools, new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
+                settings.value("batchline.system")), resultsEndpoint,
+                settings.integer("batchline.stream.segment-records", 10_000), clock);
+        registry.bind("streams", streams);
+        context.addService(streams, true, true);
+        registry.bind("streamResults", new StreamResults(store, work, resultsEndpoint, prices, waits, clock));
         registry.bind("realtimeCall", new RealtimeCall(providers.current(),
                 settings.string("batchline.model", "gpt-4o-mini")));
     }

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.batchline.state.BatchRecord;
@@ -40,7 +41,8 @@ public final class Spools implements Service {
     private final Duration maxWait;
     private final int maxOpen;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
+    // fair: intake lets records sent to a stream in at each checkpoint of a long file (Intake), in the order they came
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Map<BatchKey, Spool> open = new HashMap<>();
 
     public Spools(StateStore store, WorkFolder work, String provider, int maxRequests, long maxBytes,
@@ -66,12 +68,7 @@ public final class Spools implements Service {
         try {
             store.inTransaction(c -> {
                 for (BatchRecord record : Batches.withStatus(c, BatchRecord.OPEN)) {
-                    Map<Long, Integer> bySource = new HashMap<>();
-                    for (BatchSource row : Batches.sourcesOf(c, record.id())) {
-                        bySource.put(row.sourceId(), row.requests());
-                    }
-                    Spool spool = new Spool(record, work.resolve(record.spool()), bySource);
-                    open.put(spool.key(), spool);
+                    reopen(c, record);
                     LOG.info("Reopened batch {} with {} requests", record.id(), record.requests());
                 }
                 return null;
@@ -79,6 +76,51 @@ public final class Spools implements Service {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Opens the spool of an open batch as its last commit left it: what was written after that is cut off. */
+    private void reopen(Connection c, BatchRecord record) throws SQLException, IOException {
+        Map<Long, Integer> bySource = new HashMap<>();
+        for (BatchSource row : Batches.sourcesOf(c, record.id())) {
+            bySource.put(row.sourceId(), row.requests());
+        }
+        Spool spool = new Spool(record, work.resolve(record.spool()), bySource);
+        open.put(spool.key(), spool);
+    }
+
+    /**
+     * Forgets what was appended since the last commit, after a commit failed: every spool with uncommitted requests
+     * goes back to what the state store holds. The caller holds the lock.
+     */
+    public void rollBack() {
+        List<Spool> dirty = open.values().stream().filter(Spool::dirty).toList();
+        for (Spool spool : dirty) {
+            open.remove(spool.key());
+            try {
+                spool.close();
+            } catch (IOException e) {
+                LOG.warn("Closing batch {} to roll it back failed", spool.id(), e);
+            }
+        }
+        store.inTransaction(c -> {
+            for (Spool spool : dirty) {
+                Optional<BatchRecord> record = Batches.find(c, spool.id());
+                if (record.isPresent() && record.get().status().equals(BatchRecord.OPEN)) {
+                    reopen(c, record.get());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Commits the open batches and seals the given ones now. The caller holds the lock. */
+    public void sealNow(List<Spool> seal, String reason) throws IOException {
+        flush();
+        store.inTransaction(c -> {
+            commit(c, seal, clock.instant());
+            return null;
+        });
+        committed(seal, reason);
     }
 
     /** The open batch for the key, opened now when there is none. The caller holds the lock. */
@@ -194,12 +236,7 @@ public final class Spools implements Service {
             if (reason == null) {
                 return;
             }
-            flush();
-            store.inTransaction(c -> {
-                commit(c, List.of(spool), clock.instant());
-                return null;
-            });
-            committed(List.of(spool), reason);
+            sealNow(List.of(spool), reason);
         } finally {
             lock.unlock();
         }

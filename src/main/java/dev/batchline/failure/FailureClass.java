@@ -18,6 +18,8 @@ public enum FailureClass {
     KEY_REFUSED,
     /** The provider does not know what was asked for (404): a batch or file it held and lost. */
     LOST,
+    /** Input that can never be a record (a message that is not JSON, a missing field): reported, never retried. */
+    INVALID,
     /** Batchline's own trouble (a disk, the state store, a bug): the work waits, and the log has the stack trace. */
     UNEXPECTED
 }

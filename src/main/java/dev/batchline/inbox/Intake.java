@@ -7,9 +7,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.batchline.batch.BatchKey;
 import dev.batchline.batch.Spool;
@@ -48,6 +50,8 @@ public final class Intake implements Service {
     private final int maxLineBytes;
     private final long maxFileBytes;
     private final Clock clock;
+    /** The open batches files were read into since the last look ended; the records of streams do not seal a batch. */
+    private final Set<Spool> filled = new HashSet<>();
 
     public Intake(StateStore store, Spools spools, WorkFolder work, Path inbox, RecordFormat format,
                   int maxLineBytes, long maxFileBytes, Clock clock) {
@@ -69,7 +73,7 @@ public final class Intake implements Service {
     public void start() {
         spools.lock().lock();
         try {
-            for (Source source : store.inTransaction(c -> Sources.withStatus(c, Source.INGESTING))) {
+            for (Source source : store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTING))) {
                 Path file = inbox.resolve(source.name());
                 if (Files.isRegularFile(file) && identity(file, source.name()).equals(identityOf(source))) {
                     continue;
@@ -188,14 +192,10 @@ public final class Intake implements Service {
     }
 
     private void sealAll(String reason) throws IOException {
-        List<Spool> waiting = spools.nonEmpty();
+        List<Spool> waiting = spools.nonEmpty().stream().filter(filled::contains).toList();
+        filled.clear();
         if (!waiting.isEmpty()) {
-            spools.flush();
-            store.inTransaction(c -> {
-                spools.commit(c, waiting, clock.instant());
-                return null;
-            });
-            spools.committed(waiting, reason);
+            spools.sealNow(waiting, reason);
         }
     }
 
@@ -310,11 +310,13 @@ public final class Intake implements Service {
                 }
                 spool = spools.spoolFor(key);
                 lastSpool = spool;
+                filled.add(spool);
             }
             if (!spools.fits(spool, line.size())) {
                 checkpoint(List.of(spool), false, "full");
                 spool = spools.spoolFor(spool.key());
                 lastSpool = spool;
+                filled.add(spool);
             }
             spool.append(source.id(), line.bytes(), line.size());
             index.valid(lineNumber, request.customId());
@@ -359,6 +361,12 @@ public final class Intake implements Service {
                 return null;
             });
             spools.committed(new ArrayList<>(seal), reason);
+            // everything is committed here: records sent to a stream meanwhile go into the open batches now, instead
+            // of waiting for the end of a long file
+            if (spools.lock().hasQueuedThreads()) {
+                spools.lock().unlock();
+                spools.lock().lock();
+            }
         }
     }
 }

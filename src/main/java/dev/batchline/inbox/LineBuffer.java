@@ -5,7 +5,7 @@ import java.util.Arrays;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /** A growable byte array that batch lines and index entries are written into, one line at a time. */
-final class LineBuffer {
+public final class LineBuffer {
 
     private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
 
@@ -16,11 +16,11 @@ final class LineBuffer {
         size = 0;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 

@@ -94,9 +94,10 @@ public final class RecordFormat {
     /**
      * Reads the line. For a request, its batch line (with Batchline's {@code custom_id} for {@code requestId},
      * ending in a newline) is written into {@code line}. A simple record without {@code id} gets
-     * {@code <fallbackPrefix><lineNumber>}.
+     * {@code <fallbackPrefix><lineNumber>}, or, for line number 0 (a record that is not a line of a file),
+     * {@code fallbackPrefix} itself. One instance reads one line at a time.
      */
-    Parsed parse(byte[] bytes, int length, String fallbackPrefix, int lineNumber, RequestId requestId,
+    public Parsed parse(byte[] bytes, int length, String fallbackPrefix, int lineNumber, RequestId requestId,
                  LineBuffer line) {
         int badByte = Utf8.firstInvalid(bytes, length);
         if (badByte >= 0) {
@@ -291,7 +292,7 @@ public final class RecordFormat {
                                 RequestId requestId, LineBuffer line) {
         String customId;
         if (f.idToken == null || f.idToken == JsonToken.VALUE_NULL) {
-            customId = fallbackPrefix + lineNumber;
+            customId = lineNumber == 0 ? fallbackPrefix : fallbackPrefix + lineNumber;
         } else if (f.id != null && !f.id.isEmpty()) {
             customId = f.id;
         } else {

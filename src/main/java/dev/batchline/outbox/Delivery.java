@@ -1,18 +1,12 @@
 package dev.batchline.outbox;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +29,7 @@ import dev.batchline.state.StateStore;
 import dev.batchline.work.FileSink;
 import dev.batchline.work.RecordIndex;
 import dev.batchline.work.ResultLine;
+import dev.batchline.work.ResultLines;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Body;
@@ -64,8 +59,10 @@ public final class Delivery {
     private final Prices prices;
     private final Waits waits;
     private final Clock clock;
+    private final DeliveredWork cleanUp;
 
     public Delivery(StateStore store, WorkFolder work, Path outbox, Prices prices, Waits waits, Clock clock) {
+        this.cleanUp = new DeliveredWork(store, work);
         this.store = store;
         this.work = work;
         this.outbox = outbox;
@@ -98,7 +95,7 @@ public final class Delivery {
         Path dir = Files.createDirectories(folder.isEmpty() ? outbox : outbox.resolve(folder));
         String base = source.baseName();
         List<BatchSource> batches = store.inTransaction(c -> Batches.batchesOf(c, source.id()));
-        Tally tally = new Tally();
+        Tally tally = new Tally(prices);
         Path results = dir.resolve("." + base + ".results.jsonl.tmp");
         Path errors = dir.resolve("." + base + ".errors.jsonl.tmp");
         try (Writing writing = new Writing(source, results, errors, tally)) {
@@ -114,14 +111,7 @@ public final class Delivery {
             if (batch.providerBatchId() != null) {
                 providerBatchIds.add(batch.providerBatchId());
             }
-            tally.promptTokens += row.promptTokens();
-            tally.completionTokens += row.completionTokens();
-            Double cost = prices.realtime(batch.model(), row.promptTokens(), row.completionTokens());
-            if (cost == null) {
-                tally.unpriced |= row.succeeded() > 0;
-            } else {
-                tally.realtimeCost += cost;
-            }
+            tally.bill.add(batch.model(), row.promptTokens(), row.completionTokens(), row.succeeded() > 0);
         }
         Instant now = clock.instant();
         ObjectNode summary = summary(source, tally, retried, lost, providerBatchIds, now);
@@ -144,7 +134,7 @@ public final class Delivery {
         LOG.info("Delivered source {} ({}) to {}: {} records, {} succeeded, {} failed, {} invalid", source.id(),
                 source.name(), dir.resolve(base + ".results.jsonl"), tally.records, tally.succeeded, tally.failed,
                 tally.invalid);
-        cleanUp(source, batches);
+        cleanUp.cleanUp(source.id(), batches.stream().map(BatchSource::batchId).toList());
     }
 
     private ObjectNode summary(Source source, Tally tally, int retried, int lost, Set<String> batchIds,
@@ -159,41 +149,14 @@ public final class Delivery {
         summary.put("retried", retried);
         summary.put("lost_resubmitted", lost);
         batchIds.forEach(summary.putArray("batches")::add);
-        summary.putObject("usage").put("prompt_tokens", tally.promptTokens)
-                .put("completion_tokens", tally.completionTokens);
-        ObjectNode cost = summary.putObject("cost");
-        if (tally.unpriced) {
-            cost.putNull("batch");
-            cost.putNull("realtime_equivalent");
-        } else {
-            cost.put("batch", round(tally.realtimeCost * prices.batchShare()));
-            cost.put("realtime_equivalent", round(tally.realtimeCost));
-        }
-        cost.put("currency", "USD");
+        tally.bill.writeTo(summary);
         summary.put("started_at", source.createdAt().toString());
         summary.put("completed_at", now.toString());
         return summary;
     }
 
-    private static BigDecimal round(double dollars) {
-        return BigDecimal.valueOf(dollars).setScale(6, RoundingMode.HALF_UP);
-    }
-
     private static void move(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void cleanUp(Source source, List<BatchSource> batches) {
-        try {
-            WorkFolder.deleteTree(work.source(source.id()));
-            for (BatchSource row : batches) {
-                if (store.inTransaction(c -> Batches.allSourcesDelivered(c, row.batchId()))) {
-                    WorkFolder.deleteTree(work.batch(row.batchId()));
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not clean up the work files of source {}", source.id(), e);
-        }
     }
 
     /** Counts of one delivery. */
@@ -204,10 +167,11 @@ public final class Delivery {
         int invalid;
         int expired;
         int errors;
-        long promptTokens;
-        long completionTokens;
-        double realtimeCost;
-        boolean unpriced;
+        final Prices.Bill bill;
+
+        Tally(Prices prices) {
+            bill = prices.bill();
+        }
     }
 
     /** Walks a source's records in order and writes its results and errors. */
@@ -219,9 +183,7 @@ public final class Delivery {
         private final Slots.Reader slots;
         private final FileSink results;
         private final FileSink errors;
-        private final Map<Path, ByteBuffer> mapped = new HashMap<>();
-        private final Map<Path, FileChannel> large = new HashMap<>();
-        private byte[] line = new byte[64 * 1024];
+        private final ResultLines lines;
 
         Writing(Source source, Path results, Path errors, Tally tally) throws IOException {
             this.source = source;
@@ -233,6 +195,7 @@ public final class Delivery {
             }
             this.index = new RecordIndex.Reader(records);
             this.slots = new Slots.Reader(work.slots(source.id()));
+            this.lines = new ResultLines(work, source.id());
             this.results = new FileSink(results, 0);
             this.errors = new FileSink(errors, 0);
         }
@@ -315,47 +278,8 @@ public final class Delivery {
             tally.errors++;
         }
 
-        /**
-         * The slot's line, from the batch file mapped into memory (no system call per line); a file over 2 GB,
-         * which cannot be mapped whole, is read at the line's position instead.
-         */
         private byte[] read(Slots.Slot slot) throws IOException {
-            Path file = switch (slot.kind()) {
-                case Slots.OUTPUT -> work.output(slot.batchId());
-                case Slots.ERROR -> work.errors(slot.batchId());
-                default -> work.failures(source.id());
-            };
-            if (line.length < slot.length()) {
-                line = new byte[Math.max(slot.length(), line.length * 2)];
-            }
-            long end = slot.offset() + slot.length();
-            ByteBuffer content = mapped.get(file);
-            FileChannel channel = large.get(file);
-            if (channel == null && (content == null || end > content.capacity())) {
-                FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
-                if (opened.size() <= Integer.MAX_VALUE) {
-                    content = opened.map(FileChannel.MapMode.READ_ONLY, 0, opened.size());
-                    opened.close();
-                    mapped.put(file, content);
-                } else {
-                    channel = opened;
-                    large.put(file, channel);
-                }
-            }
-            if (channel == null) {
-                if (end > content.capacity()) {
-                    throw new IOException(file + " ends before the result at " + slot.offset());
-                }
-                content.get((int) slot.offset(), line, 0, slot.length());
-                return line;
-            }
-            ByteBuffer target = ByteBuffer.wrap(line, 0, slot.length());
-            while (target.hasRemaining()) {
-                if (channel.read(target, slot.offset() + target.position()) < 0) {
-                    throw new IOException(file + " ends before the result at " + slot.offset());
-                }
-            }
-            return line;
+            return lines.read(slot);
         }
 
         private void write(FileSink out, JsonNode json) throws IOException {
@@ -369,10 +293,7 @@ public final class Delivery {
             errors.close();
             index.close();
             slots.close();
-            mapped.clear();
-            for (FileChannel channel : large.values()) {
-                channel.close();
-            }
+            lines.close();
         }
     }
 }

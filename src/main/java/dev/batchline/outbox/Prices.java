@@ -1,7 +1,11 @@
 package dev.batchline.outbox;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Real-time prices per model, in dollars per million input and output tokens, and the discount of the batch lane,
@@ -39,6 +43,56 @@ public final class Prices {
     /** The share of the real-time price that the batch lane costs (OpenAI: 0.5). */
     public double batchShare() {
         return batchShare;
+    }
+
+    /** A new bill: the tokens of a summary, and what they cost. */
+    public Bill bill() {
+        return new Bill();
+    }
+
+    /** Adds up tokens of several models and writes them, with their cost, into a summary. */
+    public final class Bill {
+
+        private long promptTokens;
+        private long completionTokens;
+        private double realtimeCost;
+        private boolean unpriced;
+
+        private Bill() {
+        }
+
+        /** Tokens of a model; with {@code answered}, requests were answered, so a model without a price matters. */
+        public void add(String model, long prompt, long completion, boolean answered) {
+            promptTokens += prompt;
+            completionTokens += completion;
+            Double cost = realtime(model, prompt, completion);
+            if (cost == null) {
+                unpriced |= answered;
+            } else {
+                realtimeCost += cost;
+            }
+        }
+
+        /**
+         * Writes {@code usage} (prompt and completion tokens) and {@code cost} (at batch price, and what real-time
+         * would have cost; null when a model has no price) into the summary.
+         */
+        public void writeTo(ObjectNode summary) {
+            summary.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens);
+            ObjectNode cost = summary.putObject("cost");
+            if (unpriced) {
+                cost.putNull("batch");
+                cost.putNull("realtime_equivalent");
+            } else {
+                cost.put("batch", round(realtimeCost * batchShare));
+                cost.put("realtime_equivalent", round(realtimeCost));
+            }
+            cost.put("currency", "USD");
+        }
+
+        private static BigDecimal round(double dollars) {
+            return BigDecimal.valueOf(dollars).setScale(6, RoundingMode.HALF_UP);
+        }
     }
 
     private double[] pricesOf(String model) {

@@ -13,6 +13,11 @@ import java.util.Optional;
 /** Reads and writes sources in the state store. */
 public final class Sources {
 
+    /** A file taken from the inbox. */
+    public static final String FILE = "file";
+    /** A segment of a stream: records sent one at a time to direct:batch or a queue. */
+    public static final String STREAM = "stream";
+
     private Sources() {
     }
 
@@ -86,17 +91,38 @@ public final class Sources {
         }
     }
 
-    public static List<Source> withStatus(Connection c, String status) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM source WHERE status = ? ORDER BY id")) {
-            ps.setString(1, status);
+    /** Sources of a kind ({@link #FILE} or {@link #STREAM}) with the status. */
+    public static List<Source> withStatus(Connection c, String kind, String status) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM source WHERE kind = ? AND status = ? ORDER BY id")) {
+            ps.setString(1, kind);
+            ps.setString(2, status);
             return all(ps);
+        }
+    }
+
+    /** A new segment of a stream: a source of kind {@link #STREAM} named after the stream. */
+    public static Source createSegment(Connection c, String stream, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO source (name, identity, status, created_at, kind) VALUES (?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, stream);
+            ps.setString(2, "stream|" + stream + "|" + now.toEpochMilli());
+            ps.setString(3, Source.INGESTING);
+            ps.setLong(4, now.toEpochMilli());
+            ps.setString(5, STREAM);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return find(c, keys.getLong(1)).orElseThrow();
+            }
         }
     }
 
     /** Ingested sources none of whose records wait in a batch that is not processed yet. */
     public static List<Source> readyToDeliver(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM source s WHERE s.status = ? AND NOT EXISTS (SELECT 1 FROM batch_source bs"
+                "SELECT * FROM source s WHERE s.kind = 'file' AND s.status = ? AND NOT EXISTS (SELECT 1 FROM batch_source bs"
                 + " JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id AND b.status <> ?) ORDER BY s.id")) {
             ps.setString(1, Source.INGESTED);
             ps.setString(2, BatchRecord.PROCESSED);

@@ -25,7 +25,7 @@ public final class StateStore implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     private static final String[] MIGRATIONS = {"V1__batchline.sql", "V2__create_attempts.sql",
-        "V3__failures.sql"};
+        "V3__failures.sql", "V4__streams.sql"};
 
     /** Work done in one transaction. */
     @FunctionalInterface

@@ -63,6 +63,23 @@ public final class Slots implements Closeable {
                 .putInt(at + 21, idStart).putInt(at + 25, idEnd);
     }
 
+    /** The slot of an ordinal: empty when nothing was filed for it. */
+    public Slot get(int ordinal) throws IOException {
+        long at = (long) ordinal * SIZE;
+        if (at + SIZE > channel.size()) {
+            return new Slot(EMPTY, 0, 0, 0, 0, 0);
+        }
+        MappedByteBuffer chunk = chunks.get(ordinal / SLOTS_PER_CHUNK);
+        if (chunk == null) {
+            chunk = channel.map(FileChannel.MapMode.READ_WRITE, (ordinal / SLOTS_PER_CHUNK) * CHUNK_BYTES,
+                    CHUNK_BYTES);
+            chunks.put(ordinal / SLOTS_PER_CHUNK, chunk);
+        }
+        int in = (ordinal % SLOTS_PER_CHUNK) * SIZE;
+        return new Slot(chunk.get(in), chunk.getLong(in + 1), chunk.getLong(in + 9), chunk.getInt(in + 17),
+                chunk.getInt(in + 21), chunk.getInt(in + 25));
+    }
+
     @Override
     public void close() throws IOException {
         chunks.clear();

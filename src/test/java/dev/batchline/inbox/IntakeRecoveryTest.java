@@ -58,7 +58,7 @@ class IntakeRecoveryTest {
 
         intake.start();
 
-        List<Source> ingested = store.inTransaction(c -> Sources.withStatus(c, Source.INGESTED));
+        List<Source> ingested = store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTED));
         assertThat(ingested).extracting(Source::id).containsExactly(cutOff.id());
         try (RecordIndex.Reader index = new RecordIndex.Reader(home.resolve("work/sources/" + cutOff.id()
                                                                              + "/records.jsonl"))) {

@@ -1,0 +1,194 @@
+package dev.batchline.stream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchline.Headers;
+import dev.batchline.failure.Waits;
+import dev.batchline.outbox.DeliveredWork;
+import dev.batchline.outbox.Prices;
+import dev.batchline.state.BatchSource;
+import dev.batchline.state.Batches;
+import dev.batchline.state.Source;
+import dev.batchline.state.Sources;
+import dev.batchline.state.StateStore;
+import dev.batchline.state.StreamRecord;
+import dev.batchline.state.StreamRecords;
+import dev.batchline.work.ResultLines;
+import dev.batchline.work.Slots;
+import dev.batchline.work.WorkFolder;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the results of stream records, as soon as their batch is filed, to the endpoint each record names (or
+ * {@code batchline.results.endpoint}), one message per record in the results-line shape, with headers
+ * {@code BatchlineCustomId}, {@code BatchlineSource}, {@code BatchlineStatus} and {@code JMSCorrelationID}. Each
+ * result is noted as sent right after it was sent: at least once, and a crash in between resends that one result
+ * only. The {@code send-results} routes call it one stream segment per exchange.
+ */
+public final class StreamResults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamResults.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The exchange property with the batches whose results an exchange sends. */
+    static final String BATCHES = "BatchlineBatches";
+    /** The exchange property with the result a split exchange sends. */
+    static final String RESULT = "BatchlineResult";
+
+    private final StateStore store;
+    private final WorkFolder work;
+    private final String resultsEndpoint;
+    private final Prices prices;
+    private final Waits waits;
+    private final DeliveredWork cleanUp;
+    private final Clock clock;
+
+    /** One result to send. */
+    public record Result(StreamRecord record, String endpoint, boolean succeeded, String line) {
+    }
+
+    public StreamResults(StateStore store, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
+                         Clock clock) {
+        this.store = store;
+        this.work = work;
+        this.resultsEndpoint = resultsEndpoint == null ? "" : resultsEndpoint.trim();
+        this.prices = prices;
+        this.waits = waits;
+        this.cleanUp = new DeliveredWork(store, work);
+        this.clock = clock;
+    }
+
+    /** The stream segments with results to send now: a batch of theirs was filed, and they do not wait. */
+    public List<Long> due() {
+        List<Long> due = new ArrayList<>();
+        for (long segment : store.inTransaction(StreamRecords::segmentsWithResults)) {
+            if (waits.ready(Waits.source(segment))) {
+                due.add(segment);
+            }
+        }
+        return due;
+    }
+
+    /**
+     * The segment's results to send, in the order its records came: those filed from its batches that are
+     * processed and whose results were not sent (kept in the exchange for {@link #finished}).
+     */
+    public List<Result> ready(@Body long segmentId, Exchange exchange) throws IOException {
+        List<Long> batches = store.inTransaction(c -> StreamRecords.batchesWithResults(c, segmentId));
+        exchange.setProperty(BATCHES, batches);
+        Set<Long> filed = new HashSet<>(batches);
+        List<StreamRecord> unsent = store.inTransaction(c -> StreamRecords.unsent(c, segmentId));
+        List<Result> results = new ArrayList<>();
+        try (Slots slots = new Slots(work.slots(segmentId)); ResultLines lines = new ResultLines(work, segmentId)) {
+            for (StreamRecord record : unsent) {
+                Slots.Slot slot = slots.get(record.ordinal());
+                if (slot.empty() || !filed.contains(slot.batchId())) {
+                    continue; // not filed yet, or filed from a batch being filed now: sent with that one
+                }
+                byte[] line = lines.withCustomId(slot, record.customId());
+                results.add(new Result(record, endpoint(record), slot.kind() == Slots.OUTPUT,
+                        new String(line, StandardCharsets.UTF_8)));
+            }
+        }
+        return results;
+    }
+
+    private String endpoint(StreamRecord record) {
+        if (record.replyTo() != null) {
+            return record.replyTo();
+        }
+        if (resultsEndpoint.isEmpty()) {
+            throw new IllegalStateException("The result of record " + record.customId() + " of stream "
+                                            + record.stream() + " has no endpoint: set batchline.results.endpoint");
+        }
+        return resultsEndpoint;
+    }
+
+    /** Makes the message of one result (the split's body): the result line, and the headers that correlate it. */
+    public void prepare(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Result result = message.getBody(Result.class);
+        message.removeHeaders("*");
+        message.setHeader(Headers.CUSTOM_ID, result.record().customId());
+        message.setHeader(Headers.SOURCE, result.record().stream());
+        message.setHeader(Headers.STATUS, result.succeeded() ? "succeeded" : "failed");
+        message.setHeader(Headers.REPLY_TO, result.endpoint());
+        if (result.record().correlationId() != null) {
+            message.setHeader("JMSCorrelationID", result.record().correlationId());
+        }
+        exchange.setProperty(RESULT, result);
+        message.setBody(result.line());
+    }
+
+    /** Notes that the result was sent. */
+    public void sent(Exchange exchange) {
+        Result result = exchange.getProperty(RESULT, Result.class);
+        store.inTransaction(c -> {
+            StreamRecords.markSent(c, result.record().stream(), result.record().customId(),
+                    result.succeeded() ? "succeeded" : "failed", clock.instant());
+            return null;
+        });
+    }
+
+    /**
+     * Every result of the exchange's batches was sent: notes it, and delivers the segment when it takes no more
+     * records and has no result left to send.
+     */
+    @SuppressWarnings("unchecked")
+    public void finished(@Header(Headers.SOURCE_ID) long segmentId, Exchange exchange) {
+        List<Long> batches = exchange.getProperty(BATCHES, List.class);
+        boolean delivered = store.inTransaction(c -> {
+            StreamRecords.markBatchesSent(c, segmentId, batches, clock.instant());
+            Source segment = Sources.find(c, segmentId).orElseThrow();
+            if (segment.status().equals(Source.INGESTED) && StreamRecords.unsentCount(c, segmentId) == 0) {
+                Sources.markDelivered(c, segmentId, clock.instant());
+                return true;
+            }
+            return false;
+        });
+        if (delivered) {
+            List<Long> all = store.inTransaction(c -> Batches.batchesOf(c, segmentId)).stream()
+                    .map(BatchSource::batchId).toList();
+            cleanUp.cleanUp(segmentId, all);
+            LOG.info("Stream segment {} delivered: every result was sent", segmentId);
+        }
+    }
+
+    /**
+     * A stream's summary: records taken, results sent (succeeded, failed), records in flight, tokens and cost. A
+     * stream has no end, so this is asked for, not written.
+     */
+    public ObjectNode summary(@Header(Headers.SOURCE) String stream) {
+        if (stream == null || stream.isBlank()) {
+            stream = "direct";
+        }
+        String name = stream;
+        long[] counts = store.inTransaction(c -> StreamRecords.counts(c, name));
+        List<Object[]> usage = store.inTransaction(c -> StreamRecords.usage(c, name));
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("stream", stream);
+        summary.put("records", counts[0]);
+        summary.put("sent", counts[1]);
+        summary.put("succeeded", counts[2]);
+        summary.put("failed", counts[1] - counts[2]);
+        summary.put("in_flight", counts[0] - counts[1]);
+        Prices.Bill bill = prices.bill();
+        for (Object[] row : usage) {
+            bill.add((String) row[0], (Long) row[1], (Long) row[2], true);
+        }
+        bill.writeTo(summary);
+        return summary;
+    }
+}
