@@ -20,7 +20,7 @@ import dev.batchline.state.Batches;
 import dev.batchline.state.StateStore;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Body;
-import org.apache.camel.Service;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * when it is older than the longest wait, or when the inbox has nothing more for it. Intake holds {@link #lock()}
  * while it reads a source, so sealing never cuts into a source that has not reached a checkpoint.
  */
-public final class Spools implements Service {
+public final class Spools extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spools.class);
 
@@ -63,7 +63,7 @@ public final class Spools implements Service {
 
     /** Reopens the batches that were open when Batchline stopped, cut back to their last checkpoint. */
     @Override
-    public void start() {
+    protected void doStart() {
         lock.lock();
         try {
             store.inTransaction(c -> {
@@ -244,7 +244,7 @@ public final class Spools implements Service {
 
     /** Closes the files of the open batches; what they hold stays open for the next start. */
     @Override
-    public void stop() {
+    protected void doStop() {
         lock.lock();
         try {
             for (Spool spool : open.values()) {

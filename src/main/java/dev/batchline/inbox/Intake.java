@@ -27,7 +27,7 @@ import dev.batchline.work.RecordIndex;
 import dev.batchline.work.RequestId;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Exchange;
-import org.apache.camel.Service;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.file.FileConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Progress is committed at checkpoints (whenever a batch is sealed, and at the end), so a source cut off by a crash
  * is resumed from its last checkpoint, and a file already taken is not taken twice.
  */
-public final class Intake implements Service {
+public final class Intake extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
@@ -70,7 +70,7 @@ public final class Intake implements Service {
      * one whose file is gone from the inbox (or changed) is finished with what was read and an error saying so.
      */
     @Override
-    public void start() {
+    protected void doStart() {
         spools.lock().lock();
         try {
             for (Source source : store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTING))) {
@@ -92,7 +92,7 @@ public final class Intake implements Service {
     }
 
     @Override
-    public void stop() {
+    protected void doStop() {
         // nothing held between files
     }
 

@@ -29,7 +29,7 @@ import dev.batchline.state.StreamRecords;
 import dev.batchline.work.RequestId;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Service;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * A stream's records go to segments of {@code segment-records} records; each segment is a source, delivered when all
  * of its results were sent ({@link StreamResults}).
  */
-public final class Streams implements Service {
+public final class Streams extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,7 +88,7 @@ public final class Streams implements Service {
      * results are sent; each stream starts a new one with its first record.
      */
     @Override
-    public void start() {
+    protected void doStart() {
         store.inTransaction(c -> {
             for (Source segment : Sources.withStatus(c, Sources.STREAM, Source.INGESTING)) {
                 Sources.saveProgress(c, segment.id(), 0, segment.records() + 1, segment.records(), 0, 0,
@@ -99,7 +99,7 @@ public final class Streams implements Service {
     }
 
     @Override
-    public void stop() {
+    protected void doStop() {
         spools.lock().lock();
         try {
             segments.clear();
