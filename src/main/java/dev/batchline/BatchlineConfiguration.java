@@ -26,6 +26,7 @@ import dev.batchline.provider.ProviderClient;
 import dev.batchline.provider.ProviderFiles;
 import dev.batchline.provider.Providers;
 import dev.batchline.provider.RetryPolicy;
+import dev.batchline.queue.Queues;
 import dev.batchline.realtime.RealtimeCall;
 import dev.batchline.state.StateStore;
 import dev.batchline.stream.StreamResults;
@@ -115,6 +116,9 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("streams", streams);
         context.addService(streams, true, true);
         registry.bind("streamResults", new StreamResults(store, work, resultsEndpoint, prices, waits, clock));
+        if (settings.bool("batchline.jms.enabled", false)) {
+            Queues.configure(context, settings, work.root());
+        }
         registry.bind("realtimeCall", new RealtimeCall(providers.current(),
                 settings.string("batchline.model", "gpt-4o-mini")));
     }

@@ -1,11 +1,6 @@
 package dev.batchline;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,8 +17,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.batchline.local.Faults;
-import dev.batchline.local.LocalProvider;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,7 +122,7 @@ class CrashIT {
                     }
                 }
             }
-            Audit audit = audit(provider.local());
+            StandaloneProvider.Audit audit = provider.audit();
             try (Stream<Path> outboxFiles = Files.list(workingDir.resolve("outbox"))) {
                 assertThat(outboxFiles.map(path -> path.getFileName().toString()))
                         .as("no partial outbox files").noneMatch(name -> name.startsWith("."));
@@ -137,14 +130,14 @@ class CrashIT {
             String summary = String.format("Crash test: seed %d, %d kills, %d sources, %d records, %d provider"
                                            + " batches; lost %d, duplicated %d, batches created twice %d, requests"
                                            + " answered twice %d. Killed after: %s. Recoveries seen: %s", seed,
-                    kills, sourceCount, records, audit.batches, lost, duplicated, audit.doubleCreated,
-                    audit.doubleAnswered, moments, seen);
+                    kills, sourceCount, records, audit.batches(), lost, duplicated, audit.doubleCreated(),
+                    audit.doubleAnswered(), moments, seen);
             System.out.println(summary);
             Files.writeString(Path.of("target", "crash-test-summary.txt"), summary + "\n");
             assertThat(lost).as("lost records").isZero();
             assertThat(duplicated).as("duplicated result lines").isZero();
-            assertThat(audit.doubleCreated).as("batches created twice").isZero();
-            assertThat(audit.doubleAnswered).as("requests answered twice").isZero();
+            assertThat(audit.doubleCreated()).as("batches created twice").isZero();
+            assertThat(audit.doubleAnswered()).as("requests answered twice").isZero();
         } finally {
             killer.shutdownNow();
             provider.close();
@@ -191,48 +184,6 @@ class CrashIT {
 
     private Path outbox(String name) {
         return workingDir.resolve("outbox").resolve(name);
-    }
-
-    private record Audit(int batches, int doubleCreated, int doubleAnswered) {
-    }
-
-    /** Reads the provider's batches and output files: who was created, and which requests were answered, how often. */
-    private static Audit audit(LocalProvider provider) throws Exception {
-        provider.injectFaults(Faults.none());
-        HttpClient http = HttpClient.newHttpClient();
-        Map<String, Integer> byKey = new HashMap<>();
-        Map<String, Integer> answered = new HashMap<>();
-        int batches = 0;
-        String after = null;
-        while (true) {
-            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(provider.baseUrl()
-                    + "/batches?limit=100" + (after == null ? "" : "&after=" + after))).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            for (JsonNode batch : page.path("data")) {
-                batches++;
-                byKey.merge(batch.path("metadata").path("batchline_key").asText(), 1, Integer::sum);
-                if (!batch.path("output_file_id").isNull()) {
-                    try (InputStream content = http.send(HttpRequest.newBuilder(URI.create(provider.baseUrl()
-                                    + "/files/" + batch.path("output_file_id").asText() + "/content")).build(),
-                            HttpResponse.BodyHandlers.ofInputStream()).body()) {
-                        for (String line : new String(content.readAllBytes()).split("\n")) {
-                            if (!line.isBlank()) {
-                                String customId = JSON.readTree(line).path("custom_id").asText();
-                                // <source>-<ordinal>-<attempt>: the same record answered in two attempts is paid twice
-                                answered.merge(customId.substring(0, customId.lastIndexOf('-')), 1, Integer::sum);
-                            }
-                        }
-                    }
-                }
-            }
-            if (!page.path("has_more").asBoolean()) {
-                break;
-            }
-            after = page.path("last_id").asText();
-        }
-        int doubleCreated = (int) byKey.values().stream().filter(count -> count > 1).count();
-        int doubleAnswered = (int) answered.values().stream().filter(count -> count > 1).count();
-        return new Audit(batches, doubleCreated, doubleAnswered);
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {

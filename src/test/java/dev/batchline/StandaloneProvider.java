@@ -1,9 +1,11 @@
 package dev.batchline;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchline.config.Settings;
+import dev.batchline.local.Faults;
 import dev.batchline.local.LocalProvider;
 import dev.batchline.local.LocalProviderSettings;
 import dev.batchline.work.WorkFolder;
@@ -103,6 +106,41 @@ final class StandaloneProvider implements AutoCloseable {
             }
             after = page.path("last_id").asText();
         }
+    }
+
+    /** What an audit of the provider's records found: batches, batches created twice, requests answered twice. */
+    record Audit(int batches, int doubleCreated, int doubleAnswered) {
+    }
+
+    /**
+     * Reads every batch and output file, past any injected faults: how often each idempotency key was created, and how
+     * often each record was answered (Batchline's custom_id {@code <source>-<ordinal>-<attempt>}: the same record
+     * answered in two attempts is paid twice).
+     */
+    Audit audit() throws Exception {
+        provider.injectFaults(Faults.none());
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Integer> byKey = new HashMap<>();
+        Map<String, Integer> answered = new HashMap<>();
+        List<JsonNode> batches = batches();
+        for (JsonNode batch : batches) {
+            byKey.merge(batch.path("metadata").path("batchline_key").asText(), 1, Integer::sum);
+            if (!batch.path("output_file_id").isNull()) {
+                try (InputStream content = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/files/"
+                                + batch.path("output_file_id").asText() + "/content")).build(),
+                        HttpResponse.BodyHandlers.ofInputStream()).body()) {
+                    for (String line : new String(content.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank()) {
+                            String customId = JSON.readTree(line).path("custom_id").asText();
+                            answered.merge(customId.substring(0, customId.lastIndexOf('-')), 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+        }
+        int doubleCreated = (int) byKey.values().stream().filter(count -> count > 1).count();
+        int doubleAnswered = (int) answered.values().stream().filter(count -> count > 1).count();
+        return new Audit(batches.size(), doubleCreated, doubleAnswered);
     }
 
     @Override
