@@ -35,21 +35,29 @@ public final class QueueMessages {
     /**
      * Prepares a request: its result goes to its {@code JMSReplyTo}, or to the results queue, with the request's
      * {@code JMSCorrelationID} (its {@code JMSMessageID} when it has none); its stream is {@code BatchlineSource} or
-     * the requests queue's name. An endpoint named by the message itself ({@code BatchlineReplyTo}) is not used: a
-     * message from a queue does not choose Camel endpoints.
+     * the requests queue's name; a record without an id is known by its {@code JMSMessageID} (or its correlation
+     * id). An endpoint named by the message itself ({@code BatchlineReplyTo}) is not used: a message from a queue
+     * does not choose Camel endpoints.
      */
     public void request(Exchange exchange) throws JMSException {
         Message message = exchange.getMessage();
-        String correlationId = message.getHeader("JMSCorrelationID", String.class);
-        if (correlationId == null || correlationId.isBlank()) {
-            correlationId = message.getHeader("JMSMessageID", String.class);
+        String messageId = text(message.getHeader("JMSMessageID", String.class));
+        String correlationId = text(message.getHeader("JMSCorrelationID", String.class));
+        message.setHeader(Headers.CORRELATION_ID, correlationId != null ? correlationId : messageId);
+        if (text(message.getHeader(Headers.CUSTOM_ID, String.class)) == null) {
+            // a record without an id is known by its message: the same on every redelivery (a STOMP message has no
+            // JMSMessageID, so its correlation id stands in)
+            message.setHeader(Headers.CUSTOM_ID, messageId != null ? messageId : correlationId);
         }
-        message.setHeader(Headers.CORRELATION_ID, correlationId);
         message.setHeader(Headers.REPLY_TO, replyTo(message.getHeader("JMSReplyTo")));
         String stream = message.getHeader(Headers.SOURCE, String.class);
         if (stream == null || stream.isBlank()) {
             message.setHeader(Headers.SOURCE, requestsQueue);
         }
+    }
+
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private String replyTo(Object destination) throws JMSException {
@@ -79,7 +87,9 @@ public final class QueueMessages {
         Message message = exchange.getMessage();
         String reason = failure.getMessage();
         message.setHeader(Headers.INVALID_REASON, reason);
-        LOG.warn("A message from {} (JMSMessageID {}) can never be a record, moved to the invalid queue: {}",
-                requestsQueue, message.getHeader("JMSMessageID"), reason);
+        Object id = message.getHeader("JMSMessageID") != null ? message.getHeader("JMSMessageID")
+                : message.getHeader("JMSCorrelationID");
+        LOG.warn("A message from {} ({}) can never be a record, moved to the invalid queue: {}", requestsQueue,
+                id == null ? "no message or correlation id" : id, reason);
     }
 }
