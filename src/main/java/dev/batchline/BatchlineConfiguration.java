@@ -115,7 +115,8 @@ public class BatchlineConfiguration implements CamelConfiguration {
                 settings.integer("batchline.stream.segment-records", 10_000), clock);
         registry.bind("streams", streams);
         context.addService(streams, true, true);
-        registry.bind("streamResults", new StreamResults(store, work, resultsEndpoint, prices, waits, clock));
+        registry.bind("streamResults", new StreamResults(store, work, resultsEndpoint, prices, waits,
+                context.createProducerTemplate(), clock));
         if (settings.bool("batchline.jms.enabled", false)) {
             Queues.configure(context, settings, work.root());
         }

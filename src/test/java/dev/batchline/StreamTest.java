@@ -12,6 +12,7 @@ import dev.batchline.failure.InvalidRecordException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.ExchangeBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +120,27 @@ class StreamTest extends ApplicationTestSupport {
         assertThat(result).isNotNull();
         assertThat(result.getMessage().getHeader(Headers.CUSTOM_ID)).isEqualTo("own");
         assertThat(answer(body(result))).isEqualTo("Offline answer to: mine");
+    }
+
+    @Test
+    void should_hold_the_results_of_a_failing_endpoint_while_other_streams_get_theirs() throws Exception {
+        send("{\"id\":\"late\",\"prompt\":\"for a consumer not there yet\"}",
+                Map.of(Headers.SOURCE, "flaky", Headers.REPLY_TO, "direct:flaky-results?block=false"));
+        send("{\"id\":\"prompt\",\"prompt\":\"for a consumer that is there\"}", Map.of(Headers.SOURCE, "steady"));
+
+        Map<String, Exchange> steady = receive(1);
+        assertThat(steady).containsOnlyKeys("prompt");
+        assertThat(summary("flaky").path("in_flight").asInt()).isEqualTo(1);
+
+        RouteBuilder.addRoutes(context, routes -> routes.from("direct:flaky-results").routeId("flaky-consumer")
+                .to("seda:flaky-arrived"));
+        context.getRouteController().startRoute("flaky-consumer");
+        Exchange late = consumer.receive("seda:flaky-arrived", 30_000);
+
+        assertThat(late).isNotNull();
+        assertThat(late.getMessage().getHeader(Headers.CUSTOM_ID)).isEqualTo("late");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(summary("flaky").path("in_flight").asInt()).isZero());
     }
 
     private String send(Object body, Map<String, Object> headers) {

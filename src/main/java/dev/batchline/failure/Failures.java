@@ -63,18 +63,16 @@ public final class Failures {
     /**
      * The class of a failure of the pipeline's work: a provider call that failed ({@link ProviderException}) by the
      * provider's answer, or no answer at all (transient); a provider this configuration cannot reach, or a call whose
-     * outcome could not be found out, transient, and so is a message broker's failure; input that can never be a
-     * record, invalid; anything else, a disk or the state store included, is Batchline's own trouble.
+     * outcome could not be found out, transient, and so is a result endpoint that did not take a result; input that
+     * can never be a record, invalid; anything else, a disk or the state store included, is Batchline's own trouble.
      */
     public static FailureClass of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidRecordException) {
                 return FailureClass.INVALID;
             }
-            if (cause instanceof jakarta.jms.JMSException || cause instanceof org.springframework.jms.JmsException) {
-                return FailureClass.TRANSIENT; // a message broker that is down or refuses a send
-            }
-            if (cause instanceof ProviderUnavailableException || cause instanceof UnknownOutcomeException) {
+            if (cause instanceof ProviderUnavailableException || cause instanceof UnknownOutcomeException
+                || cause instanceof ResultNotSentException) {
                 return FailureClass.TRANSIENT;
             }
             if (cause instanceof ProviderException provider) {

@@ -101,6 +101,10 @@ public final class EmbeddedBroker implements Service {
                                             + " set batchline.jms.port)");
         }
         broker = starting;
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            LOG.warn("The embedded broker listens on {}, beyond loopback, and has no authentication: anyone who can"
+                     + " reach it can send records and read results", url());
+        }
         LOG.info("Embedded broker listening on {} (CORE, AMQP, STOMP, OpenWire), journal in {}", url(),
                 dir.toAbsolutePath());
     }

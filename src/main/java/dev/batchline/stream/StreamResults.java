@@ -11,6 +11,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchline.Headers;
+import dev.batchline.failure.ResultNotSentException;
 import dev.batchline.failure.Waits;
 import dev.batchline.outbox.DeliveredWork;
 import dev.batchline.outbox.Prices;
@@ -24,10 +25,10 @@ import dev.batchline.state.StreamRecords;
 import dev.batchline.work.ResultLines;
 import dev.batchline.work.Slots;
 import dev.batchline.work.WorkFolder;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +37,12 @@ import org.slf4j.LoggerFactory;
  * {@code batchline.results.endpoint}), one message per record in the results-line shape, with headers
  * {@code BatchlineCustomId}, {@code BatchlineSource}, {@code BatchlineStatus} and {@code JMSCorrelationID}. Each
  * result is noted as sent right after it was sent: at least once, and a crash in between resends that one result
- * only. The {@code send-results} routes call it one stream segment per exchange.
+ * only. The {@code send-results} route calls it one stream segment per exchange.
  */
 public final class StreamResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamResults.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The exchange property with the batches whose results an exchange sends. */
-    static final String BATCHES = "BatchlineBatches";
-    /** The exchange property with the result a split exchange sends. */
-    static final String RESULT = "BatchlineResult";
 
     private final StateStore store;
     private final WorkFolder work;
@@ -54,13 +51,15 @@ public final class StreamResults {
     private final Waits waits;
     private final DeliveredWork cleanUp;
     private final Clock clock;
+    private final ProducerTemplate producer;
 
     /** One result to send. */
     public record Result(StreamRecord record, String endpoint, boolean succeeded, String line) {
     }
 
     public StreamResults(StateStore store, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
-                         Clock clock) {
+                         ProducerTemplate producer, Clock clock) {
+        this.producer = producer;
         this.store = store;
         this.work = work;
         this.resultsEndpoint = resultsEndpoint == null ? "" : resultsEndpoint.trim();
@@ -82,12 +81,31 @@ public final class StreamResults {
     }
 
     /**
-     * The segment's results to send, in the order its records came: those filed from its batches that are
-     * processed and whose results were not sent (kept in the exchange for {@link #finished}).
+     * Sends the segment's results that are ready, in the order its records came, each noted as sent right after it
+     * was sent; then notes the batches they came from as sent, and delivers the segment when it takes no more
+     * records and has no result left to send. The first result that cannot be sent stops the round with its failure:
+     * the rest wait with it.
      */
-    public List<Result> ready(@Body long segmentId, Exchange exchange) throws IOException {
+    public void send(@Header(Headers.SOURCE_ID) long segmentId) throws IOException {
         List<Long> batches = store.inTransaction(c -> StreamRecords.batchesWithResults(c, segmentId));
-        exchange.setProperty(BATCHES, batches);
+        for (Result result : ready(segmentId, batches)) {
+            Exchange sent = producer.send(result.endpoint(), exchange -> prepare(exchange.getMessage(), result));
+            if (sent.getException() != null) {
+                throw new ResultNotSentException("Sending the result of record " + result.record().customId()
+                        + " of stream " + result.record().stream() + " to " + result.endpoint() + " failed: "
+                        + sent.getException().getMessage(), sent.getException());
+            }
+            store.inTransaction(c -> {
+                StreamRecords.markSent(c, result.record().stream(), result.record().customId(),
+                        result.succeeded() ? "succeeded" : "failed", clock.instant());
+                return null;
+            });
+        }
+        finished(segmentId, batches);
+    }
+
+    /** The results of the segment filed from the given batches and not sent yet, in order. */
+    private List<Result> ready(long segmentId, List<Long> batches) throws IOException {
         Set<Long> filed = new HashSet<>(batches);
         List<StreamRecord> unsent = store.inTransaction(c -> StreamRecords.unsent(c, segmentId));
         List<Result> results = new ArrayList<>();
@@ -116,39 +134,18 @@ public final class StreamResults {
         return resultsEndpoint;
     }
 
-    /** Makes the message of one result (the split's body): the result line, and the headers that correlate it. */
-    public void prepare(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Result result = message.getBody(Result.class);
-        message.removeHeaders("*");
+    /** The message of one result: the result line, and the headers that correlate it. */
+    private static void prepare(Message message, Result result) {
         message.setHeader(Headers.CUSTOM_ID, result.record().customId());
         message.setHeader(Headers.SOURCE, result.record().stream());
         message.setHeader(Headers.STATUS, result.succeeded() ? "succeeded" : "failed");
-        message.setHeader(Headers.REPLY_TO, result.endpoint());
         if (result.record().correlationId() != null) {
             message.setHeader("JMSCorrelationID", result.record().correlationId());
         }
-        exchange.setProperty(RESULT, result);
         message.setBody(result.line());
     }
 
-    /** Notes that the result was sent. */
-    public void sent(Exchange exchange) {
-        Result result = exchange.getProperty(RESULT, Result.class);
-        store.inTransaction(c -> {
-            StreamRecords.markSent(c, result.record().stream(), result.record().customId(),
-                    result.succeeded() ? "succeeded" : "failed", clock.instant());
-            return null;
-        });
-    }
-
-    /**
-     * Every result of the exchange's batches was sent: notes it, and delivers the segment when it takes no more
-     * records and has no result left to send.
-     */
-    @SuppressWarnings("unchecked")
-    public void finished(@Header(Headers.SOURCE_ID) long segmentId, Exchange exchange) {
-        List<Long> batches = exchange.getProperty(BATCHES, List.class);
+    private void finished(long segmentId, List<Long> batches) {
         boolean delivered = store.inTransaction(c -> {
             StreamRecords.markBatchesSent(c, segmentId, batches, clock.instant());
             Source segment = Sources.find(c, segmentId).orElseThrow();

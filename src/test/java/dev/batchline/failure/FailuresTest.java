@@ -83,6 +83,14 @@ class FailuresTest {
     }
 
     @Test
+    void should_tell_input_that_can_never_be_a_record_from_an_endpoint_that_did_not_take_a_result() {
+        assertThat(Failures.of(new RuntimeException(new InvalidRecordException("missing_field", "no prompt"))))
+                .isEqualTo(FailureClass.INVALID);
+        assertThat(Failures.of(new ResultNotSentException("Sending the result of r-1 failed",
+                new IllegalStateException("No consumers")))).isEqualTo(FailureClass.TRANSIENT);
+    }
+
+    @Test
     void should_classify_a_batch_that_failed_by_its_errors() throws Exception {
         assertThat(Failures.ofEnded(ended("failed"), errors("[{\"code\":\"too_many_tasks\",\"message\":\"The batch"
                 + " input file has more than the 3 requests allowed in one batch.\",\"line\":4}]")))
