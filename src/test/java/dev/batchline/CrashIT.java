@@ -12,12 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,20 +72,7 @@ class CrashIT {
                     // kill at a random moment: some time after the start, or just after a step begins
                     String moment = MOMENTS[random.nextInt(MOMENTS.length)];
                     long delay = moment.equals("any time") ? 500 + random.nextInt(3000) : random.nextInt(150);
-                    killer.execute(() -> {
-                        if (!moment.equals("any time")) {
-                            try {
-                                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(5))
-                                        .until(() -> jar.printed(moment));
-                            } catch (ConditionTimeoutException e) {
-                                // the step did not come: kill now
-                            }
-                        }
-                        killer.schedule(() -> {
-                            jar.kill();
-                            return null;
-                        }, delay, TimeUnit.MILLISECONDS);
-                    });
+                    jar.killAfter(moment, delay, killer);
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                             .until(() -> !jar.alive());
                     moments.merge(moment, 1, Integer::sum);

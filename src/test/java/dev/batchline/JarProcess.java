@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
 
@@ -120,6 +123,27 @@ final class JarProcess implements AutoCloseable {
         process.toHandle().destroyForcibly();
         process.waitFor();
         reader.join(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /**
+     * Kills the process (SIGKILL) {@code delayMillis} after it printed a line containing {@code moment} (at once if
+     * that does not come within 6 s), or, for {@code "any time"}, that long from now; the killer runs it.
+     */
+    void killAfter(String moment, long delayMillis, ScheduledExecutorService killer) {
+        killer.execute(() -> {
+            if (!moment.equals("any time")) {
+                try {
+                    await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> printed(moment));
+                } catch (ConditionTimeoutException e) {
+                    // the step did not come: kill now
+                }
+            }
+            killer.schedule(() -> {
+                kill();
+                return null;
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        });
     }
 
     boolean alive() {

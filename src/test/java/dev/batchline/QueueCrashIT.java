@@ -26,7 +26,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,20 +77,7 @@ class QueueCrashIT {
                     jar.awaitLine("Apache Camel .* started");
                     String moment = MOMENTS[random.nextInt(MOMENTS.length)];
                     long delay = moment.equals("any time") ? 300 + random.nextInt(2500) : random.nextInt(100);
-                    killer.execute(() -> {
-                        if (!moment.equals("any time")) {
-                            try {
-                                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
-                                        .until(() -> jar.printed(moment));
-                            } catch (ConditionTimeoutException e) {
-                                // the step did not come: kill now
-                            }
-                        }
-                        killer.schedule(() -> {
-                            jar.kill();
-                            return null;
-                        }, delay, TimeUnit.MILLISECONDS);
-                    });
+                    jar.killAfter(moment, delay, killer);
                     List<String> round = new ArrayList<>();
                     for (int i = 0; i < PER_ROUND; i++) {
                         round.add("r-" + next++);

@@ -71,13 +71,7 @@ public final class StreamRecords {
                 + " ORDER BY bs.source_id")) {
             ps.setString(1, Sources.STREAM);
             ps.setString(2, BatchRecord.PROCESSED);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
+            return ids(ps);
         }
     }
 
@@ -88,13 +82,7 @@ public final class StreamRecords {
                 + " AND b.status = ? AND bs.sent_at IS NULL ORDER BY bs.batch_id")) {
             ps.setLong(1, sourceId);
             ps.setString(2, BatchRecord.PROCESSED);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
+            return ids(ps);
         }
     }
 
@@ -154,6 +142,16 @@ public final class StreamRecords {
             }
             return rows;
         }
+    }
+
+    private static List<Long> ids(PreparedStatement ps) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private static List<StreamRecord> all(PreparedStatement ps) throws SQLException {

@@ -52,12 +52,7 @@ public final class Slots implements Closeable {
 
     public void put(int ordinal, byte kind, long batchId, long offset, int length, int idStart, int idEnd)
             throws IOException {
-        MappedByteBuffer chunk = chunks.get(ordinal / SLOTS_PER_CHUNK);
-        if (chunk == null) {
-            chunk = channel.map(FileChannel.MapMode.READ_WRITE, (ordinal / SLOTS_PER_CHUNK) * CHUNK_BYTES,
-                    CHUNK_BYTES);
-            chunks.put(ordinal / SLOTS_PER_CHUNK, chunk);
-        }
+        MappedByteBuffer chunk = chunk(ordinal);
         int at = (ordinal % SLOTS_PER_CHUNK) * SIZE;
         chunk.put(at, kind).putLong(at + 1, batchId).putLong(at + 9, offset).putInt(at + 17, length)
                 .putInt(at + 21, idStart).putInt(at + 25, idEnd);
@@ -69,15 +64,21 @@ public final class Slots implements Closeable {
         if (at + SIZE > channel.size()) {
             return new Slot(EMPTY, 0, 0, 0, 0, 0);
         }
+        MappedByteBuffer chunk = chunk(ordinal);
+        int in = (ordinal % SLOTS_PER_CHUNK) * SIZE;
+        return new Slot(chunk.get(in), chunk.getLong(in + 1), chunk.getLong(in + 9), chunk.getInt(in + 17),
+                chunk.getInt(in + 21), chunk.getInt(in + 25));
+    }
+
+    /** The mapped chunk of the file that holds the ordinal's slot. */
+    private MappedByteBuffer chunk(int ordinal) throws IOException {
         MappedByteBuffer chunk = chunks.get(ordinal / SLOTS_PER_CHUNK);
         if (chunk == null) {
             chunk = channel.map(FileChannel.MapMode.READ_WRITE, (ordinal / SLOTS_PER_CHUNK) * CHUNK_BYTES,
                     CHUNK_BYTES);
             chunks.put(ordinal / SLOTS_PER_CHUNK, chunk);
         }
-        int in = (ordinal % SLOTS_PER_CHUNK) * SIZE;
-        return new Slot(chunk.get(in), chunk.getLong(in + 1), chunk.getLong(in + 9), chunk.getInt(in + 17),
-                chunk.getInt(in + 21), chunk.getInt(in + 25));
+        return chunk;
     }
 
     @Override
