@@ -167,7 +167,7 @@ public final class StreamResults {
      * A stream's summary: records taken, results sent (succeeded, failed), records in flight, tokens and cost. A
      * stream has no end, so this is asked for, not written.
      */
-    public ObjectNode summary(@Header(Headers.SOURCE) String stream) {
+    public String summary(@Header(Headers.SOURCE) String stream) {
         if (stream == null || stream.isBlank()) {
             stream = "direct";
         }
@@ -186,6 +186,6 @@ public final class StreamResults {
             bill.add((String) row[0], (Long) row[1], (Long) row[2], true);
         }
         bill.writeTo(summary);
-        return summary;
+        return summary.toString();
     }
 }
