@@ -3,6 +3,7 @@ package dev.batchline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,10 +126,13 @@ class QueueCrashIT {
 
     /** Keeps the application's output of each run in target/, to read after a failure. */
     private static void keep(JarProcess jar, int run) throws IOException {
-        Files.writeString(Path.of("target", "queue-crash-test.log"), "==== run " + run + "\n" + jar.output() + "\n",
-                run == 1 ? java.nio.file.StandardOpenOption.CREATE : java.nio.file.StandardOpenOption.APPEND,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                run == 1 ? java.nio.file.StandardOpenOption.TRUNCATE_EXISTING : java.nio.file.StandardOpenOption.APPEND);
+        Path log = Path.of("target", "queue-crash-test.log");
+        String output = "==== run " + run + "\n" + jar.output() + "\n";
+        if (run == 1) {
+            Files.writeString(log, output);
+        } else {
+            Files.writeString(log, output, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
     }
 
     /**

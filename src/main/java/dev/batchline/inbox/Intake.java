@@ -27,8 +27,8 @@ import dev.batchline.work.RecordIndex;
 import dev.batchline.work.RequestId;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.file.FileConstants;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
