@@ -117,6 +117,30 @@ class QueueTest extends ApplicationTestSupport {
         }
     }
 
+    @Test
+    void should_answer_an_activemq_5_client_over_openwire_on_the_same_port() throws Exception {
+        javax.jms.Connection connection = new org.apache.activemq.ActiveMQConnectionFactory("tcp://127.0.0.1:" + port)
+                .createConnection();
+        try {
+            connection.start();
+            javax.jms.Session session = connection.createSession(false, javax.jms.Session.AUTO_ACKNOWLEDGE);
+            javax.jms.TextMessage message = session.createTextMessage(
+                    "{\"id\":\"ow-1\",\"prompt\":\"over OpenWire\"}");
+            message.setJMSCorrelationID("openwire-1");
+            session.createProducer(session.createQueue("batchline.requests")).send(message);
+
+            javax.jms.Message result = session.createConsumer(session.createQueue("batchline.results"))
+                    .receive(60_000);
+
+            assertThat(result).isNotNull();
+            assertThat(result.getJMSCorrelationID()).isEqualTo("openwire-1");
+            assertThat(answer(JSON.readTree(((javax.jms.TextMessage) result).getText())))
+                    .isEqualTo("Offline answer to: over OpenWire");
+        } finally {
+            connection.close();
+        }
+    }
+
     private Connection connect() throws JMSException {
         Connection connection = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port).createConnection();
         connection.start();

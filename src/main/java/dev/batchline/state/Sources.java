@@ -122,8 +122,9 @@ public final class Sources {
     /** Ingested sources none of whose records wait in a batch that is not processed yet. */
     public static List<Source> readyToDeliver(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM source s WHERE s.kind = 'file' AND s.status = ? AND NOT EXISTS (SELECT 1 FROM batch_source bs"
-                + " JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id AND b.status <> ?) ORDER BY s.id")) {
+                "SELECT * FROM source s WHERE s.kind = 'file' AND s.status = ? AND NOT EXISTS (SELECT 1"
+                + " FROM batch_source bs JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id"
+                + " AND b.status <> ?) ORDER BY s.id")) {
             ps.setString(1, Source.INGESTED);
             ps.setString(2, BatchRecord.PROCESSED);
             return all(ps);

@@ -28,8 +28,8 @@ public final class StreamRecords {
 
     public static void insert(Connection c, StreamRecord record, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO stream_record (stream, custom_id, source_id, ordinal, reply_to, correlation_id, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO stream_record (stream, custom_id, source_id, ordinal, reply_to, correlation_id,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, record.stream());
             ps.setString(2, record.customId());
             ps.setLong(3, record.sourceId());
