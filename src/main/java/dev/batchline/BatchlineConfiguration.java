@@ -58,7 +58,8 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("providers", providers);
 
         WorkFolder work = new WorkFolder(Path.of(settings.string("batchline.work", "work")));
-        StateStore store = new StateStore(work.state());
+        StateStore store = new StateStore(work.state(), settings.value("batchline.store.url"),
+                settings.value("batchline.store.user"), settings.value("batchline.store.password"));
         registry.bind("stateStore", store);
         context.addService(new EarlyStart(store), true, true);
 

@@ -274,15 +274,22 @@ public final class Batches {
     /** Sets how many requests of each source the batch carries. */
     public static void saveSourceRequests(Connection c, long batchId, Map<Long, Integer> requestsBySource)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO batch_source (batch_id, source_id, requests) KEY (batch_id, source_id) VALUES (?, ?, ?)")) {
+        // an update, or an insert where there was nothing to update: the same on H2 and PostgreSQL
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE batch_source SET requests = ? WHERE batch_id = ? AND source_id = ?");
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO batch_source (batch_id, source_id, requests) VALUES (?, ?, ?)")) {
             for (Map.Entry<Long, Integer> entry : requestsBySource.entrySet()) {
-                ps.setLong(1, batchId);
-                ps.setLong(2, entry.getKey());
-                ps.setInt(3, entry.getValue());
-                ps.addBatch();
+                update.setInt(1, entry.getValue());
+                update.setLong(2, batchId);
+                update.setLong(3, entry.getKey());
+                if (update.executeUpdate() == 0) {
+                    insert.setLong(1, batchId);
+                    insert.setLong(2, entry.getKey());
+                    insert.setInt(3, entry.getValue());
+                    insert.executeUpdate();
+                }
             }
-            ps.executeBatch();
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.batchline.state;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,21 +9,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Service;
-import org.h2.jdbcx.JdbcConnectionPool;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batchline's state: an embedded H2 database file under the work folder, reached through JDBC. Its schema is created
- * and migrated at start from the numbered scripts in {@code db/} on the class path. Every commit is written to disk
- * before it returns, so a state change is durable once {@link #transaction} returns.
+ * Batchline's state, reached through JDBC from a pool: by default an embedded H2 database file under the work
+ * folder, or the database of {@code batchline.store.url} (PostgreSQL, for instances that share the work). Its
+ * schema is created and migrated at start by Flyway from the scripts in {@code db/} on the class path, the same
+ * scripts for both databases; Flyway's lock makes that safe when several instances start at once. A state change
+ * is durable once {@link #transaction} returns.
  */
 public final class StateStore implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    private static final String[] MIGRATIONS = {"V1__batchline.sql", "V2__create_attempts.sql",
-        "V3__failures.sql", "V4__streams.sql"};
+    /** The advisory lock of the instance that uses a shared store ("BATCHLIN" in ASCII). */
+    private static final long OWNER_LOCK = 0x42415443484C494EL;
 
     /** Work done in one transaction. */
     @FunctionalInterface
@@ -34,10 +37,29 @@ public final class StateStore implements Service {
     }
 
     private final Path dir;
-    private JdbcConnectionPool pool;
+    private final String url;
+    private final String user;
+    private final String password;
+    private HikariDataSource pool;
+    /** On a shared store, the connection that holds this instance's claim on it. */
+    private Connection owner;
 
+    /** The embedded H2 database in the folder. */
     public StateStore(Path dir) {
+        this(dir, null, null, null);
+    }
+
+    /** The database at the JDBC URL, or, when it is null or blank, the embedded H2 database in the folder. */
+    public StateStore(Path dir, String url, String user, String password) {
         this.dir = dir;
+        this.url = url == null || url.isBlank() ? null : url.trim();
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Whether this is the embedded database (one instance per work folder) rather than a shared one. */
+    public boolean embedded() {
+        return url == null;
     }
 
     @Override
@@ -45,77 +67,128 @@ public final class StateStore implements Service {
         if (pool != null) {
             return;
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the state folder " + dir.toAbsolutePath(), e);
-        }
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batchline")
-                     + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=30000";
-        pool = JdbcConnectionPool.create(url, "batchline", "");
-        pool.setMaxConnections(16);
-        try {
-            migrate();
-        } catch (SQLException e) {
-            pool.dispose();
-            pool = null;
-            if (e.getMessage() != null && e.getMessage().contains("already in use")) {
-                throw new IllegalStateException("The state store in " + dir.toAbsolutePath() + " is in use by another"
-                                                + " process: run one Batchline per work folder (batchline.work)", e);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("batchline-store");
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        if (embedded()) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the state folder " + dir.toAbsolutePath(), e);
             }
-            throw new IllegalStateException("Cannot open the state store in " + dir.toAbsolutePath(), e);
+            config.setJdbcUrl("jdbc:h2:file:" + dir.toAbsolutePath().resolve("batchline")
+                              + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=30000");
+            config.setUsername("batchline");
+            config.setPassword("");
+        } else {
+            config.setJdbcUrl(url);
+            config.setUsername(user);
+            config.setPassword(password);
         }
-        LOG.info("State store ready in {}", dir.toAbsolutePath());
+        config.setInitializationFailTimeout(-1); // the failure of the first connection is reported below, with why
+        HikariDataSource opened = new HikariDataSource(config);
+        try {
+            migrate(opened);
+        } catch (SQLException | FlywayException e) {
+            opened.close();
+            String where = embedded() ? dir.toAbsolutePath().toString() : config.getJdbcUrl();
+            if (String.valueOf(e.getMessage()).contains("already in use")) {
+                throw new IllegalStateException("The state store in " + where + " is in use by another process: run"
+                                                + " one Batchline per work folder (batchline.work), or share a"
+                                                + " PostgreSQL store (batchline.store.url)", e);
+            }
+            throw new IllegalStateException("Cannot open the state store at " + where + ": " + e.getMessage(), e);
+        }
+        if (!embedded()) {
+            owner = claim(opened, config.getJdbcUrl());
+        }
+        pool = opened;
+        LOG.info("State store ready: {}", embedded() ? dir.toAbsolutePath() : config.getJdbcUrl());
     }
 
     /**
-     * Closes the pool's connections; H2 closes the database cleanly when its last connection closes. (A SHUTDOWN
-     * statement would close it under the pooled connection, whose close then fails and leaves a trace file.)
+     * Until instances share the work (leases, a clustered scheduler), one instance uses a shared store at a time: it
+     * holds a PostgreSQL advisory lock for as long as it runs, on a connection of its own, and a second instance
+     * refuses to start with a clear error instead of taking the same files and batches.
      */
-    @Override
-    public synchronized void stop() {
-        if (pool != null) {
-            if (pool.getActiveConnections() > 0) {
-                LOG.warn("State store stopping with {} connections still in use", pool.getActiveConnections());
+    private static Connection claim(HikariDataSource dataSource, String url) {
+        try {
+            Connection connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement();
+                 ResultSet locked = statement.executeQuery("SELECT pg_try_advisory_lock(" + OWNER_LOCK + ")")) {
+                if (locked.next() && locked.getBoolean(1)) {
+                    return connection;
+                }
             }
-            pool.dispose();
-            pool = null;
+            connection.close();
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new IllegalStateException("Cannot lock the state store at " + url + ": " + e.getMessage(), e);
+        }
+        dataSource.close();
+        throw new IllegalStateException("Another Batchline instance uses the state store at " + url + ": one instance"
+                                        + " per store for now (several sharing one is not supported yet)");
+    }
+
+    /**
+     * Migrates the schema with Flyway. A store made before Flyway (its own {@code schema_version} table) is taken
+     * as it stands, at the version it reached.
+     */
+    private static void migrate(HikariDataSource dataSource) throws SQLException {
+        int before = versionBeforeFlyway(dataSource);
+        Flyway.configure(StateStore.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db")
+                .baselineOnMigrate(before > 0)
+                .baselineVersion(Integer.toString(Math.max(before, 1)))
+                .baselineDescription("migrated before Flyway")
+                .load()
+                .migrate();
+    }
+
+    private static int versionBeforeFlyway(HikariDataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             ResultSet tables = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            boolean legacy = false;
+            boolean flyway = false;
+            while (tables.next()) {
+                String name = tables.getString("TABLE_NAME");
+                legacy |= name.equalsIgnoreCase("schema_version");
+                flyway |= name.equalsIgnoreCase("flyway_schema_history");
+            }
+            if (!legacy || flyway) {
+                return 0;
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet version = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                return version.next() ? version.getInt(1) : 0;
+            } finally {
+                connection.rollback();
+            }
         }
     }
 
-    private void migrate() throws SQLException {
-        transaction(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)");
-                int current = 0;
-                try (ResultSet rs = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
-                    if (rs.next()) {
-                        current = rs.getInt(1);
-                    }
-                }
-                for (int version = current + 1; version <= MIGRATIONS.length; version++) {
-                    String script = MIGRATIONS[version - 1];
-                    LOG.info("Migrating the state store to version {} ({})", version, script);
-                    for (String sql : script(script).split(";\\s*(\\r?\\n|$)")) {
-                        if (!sql.isBlank()) {
-                            statement.execute(sql);
-                        }
-                    }
-                    statement.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
-                }
+    /** Closes the pool's connections; H2 closes the database cleanly when its last connection closes. */
+    @Override
+    public synchronized void stop() {
+        if (owner != null) {
+            try {
+                owner.close(); // the advisory lock goes with its session
+            } catch (SQLException e) {
+                LOG.warn("Releasing the state store failed", e);
             }
-            return null;
-        });
-    }
-
-    private static String script(String name) {
-        try (InputStream in = StateStore.class.getClassLoader().getResourceAsStream("db/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing migration script db/" + name);
+            owner = null;
+        }
+        if (pool != null) {
+            if (pool.getHikariPoolMXBean() != null && pool.getHikariPoolMXBean().getActiveConnections() > 0) {
+                LOG.warn("State store stopping with {} connections still in use",
+                        pool.getHikariPoolMXBean().getActiveConnections());
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            pool.close();
+            pool = null;
         }
     }
 
