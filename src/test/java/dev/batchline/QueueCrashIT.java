@@ -152,9 +152,7 @@ class QueueCrashIT {
             // acknowledged, so a kill while acknowledging redelivers it (same JMSMessageID) instead of losing it
             Session resultSession = connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer replies = resultSession.createConsumer(resultSession.createQueue("batchline.results"));
-            List<String> toSend = new ArrayList<>();
-            toSend.addAll(unconfirmed(round));
-            for (String id : toSend) {
+            for (String id : unconfirmed(round)) {
                 TextMessage message = session.createTextMessage("{\"id\":\"" + id + "\",\"prompt\":\"request " + id
                                                                 + "\"}");
                 message.setJMSCorrelationID("corr-" + id.substring(2));

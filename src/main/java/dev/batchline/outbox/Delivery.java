@@ -46,7 +46,6 @@ public final class Delivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
-    private static final byte[] QUOTE = {'"'};
     private static final byte[] NEWLINE = {'\n'};
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -183,6 +182,7 @@ public final class Delivery {
         private final FileSink results;
         private final FileSink errors;
         private final ResultLines lines;
+        private final ResultLines.Out resultsOut;
 
         Writing(Source source, Path results, Path errors, Tally tally) throws IOException {
             this.source = source;
@@ -196,6 +196,7 @@ public final class Delivery {
             this.slots = new Slots.Reader(work.slots(source.id()));
             this.lines = new ResultLines(work, source.id());
             this.results = new FileSink(results, 0);
+            this.resultsOut = this.results::write;
             this.errors = new FileSink(errors, 0);
         }
 
@@ -225,13 +226,8 @@ public final class Delivery {
                 failure(entry, "missing_result", "Batchline has no result for this record.");
                 return;
             }
-            byte[] bytes = read(slot);
-            results.write(bytes, 0, slot.idStart());
-            results.write(QUOTE);
-            results.write(entry.escapedCustomId() != null ? entry.escapedCustomId()
-                    : ESCAPER.quoteAsUTF8(entry.customId()));
-            results.write(QUOTE);
-            results.write(bytes, slot.idEnd(), slot.length() - slot.idEnd());
+            byte[] bytes = lines.writeWithCustomId(slot, entry.escapedCustomId() != null ? entry.escapedCustomId()
+                    : ESCAPER.quoteAsUTF8(entry.customId()), resultsOut);
             results.write(NEWLINE);
             if (slot.kind() == Slots.OUTPUT) {
                 tally.succeeded++;
@@ -275,10 +271,6 @@ public final class Delivery {
             line.put("message", message);
             write(errors, line);
             tally.errors++;
-        }
-
-        private byte[] read(Slots.Slot slot) throws IOException {
-            return lines.read(slot);
         }
 
         private void write(FileSink out, JsonNode json) throws IOException {

@@ -58,7 +58,7 @@ public final class StateStore implements Service {
     }
 
     /** Whether this is the embedded database (one instance per work folder) rather than a shared one. */
-    public boolean embedded() {
+    private boolean embedded() {
         return url == null;
     }
 

@@ -126,18 +126,22 @@ public final class StreamRecords {
         }
     }
 
-    /** A stream's tokens by model: model, prompt tokens, completion tokens. */
-    public static List<Object[]> usage(Connection c, String stream) throws SQLException {
+    /** The tokens a stream's records used with one model. */
+    public record Usage(String model, long promptTokens, long completionTokens) {
+    }
+
+    /** A stream's tokens by model. */
+    public static List<Usage> usage(Connection c, String stream) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT b.model, SUM(bs.prompt_tokens), SUM(bs.completion_tokens) FROM batch_source bs"
                 + " JOIN source s ON s.id = bs.source_id JOIN batch b ON b.id = bs.batch_id"
                 + " WHERE s.kind = ? AND s.name = ? GROUP BY b.model")) {
             ps.setString(1, Sources.STREAM);
             ps.setString(2, stream);
-            List<Object[]> rows = new ArrayList<>();
+            List<Usage> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3)});
+                    rows.add(new Usage(rs.getString(1), rs.getLong(2), rs.getLong(3)));
                 }
             }
             return rows;

@@ -55,6 +55,11 @@ public final class StreamResults {
 
     /** One result to send. */
     public record Result(StreamRecord record, String endpoint, boolean succeeded, String line) {
+
+        /** As {@code BatchlineStatus} says it, and as the state store keeps it. */
+        String status() {
+            return succeeded ? "succeeded" : "failed";
+        }
     }
 
     public StreamResults(StateStore store, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
@@ -96,8 +101,8 @@ public final class StreamResults {
                         + sent.getException().getMessage(), sent.getException());
             }
             store.inTransaction(c -> {
-                StreamRecords.markSent(c, result.record().stream(), result.record().customId(),
-                        result.succeeded() ? "succeeded" : "failed", clock.instant());
+                StreamRecords.markSent(c, result.record().stream(), result.record().customId(), result.status(),
+                        clock.instant());
                 return null;
             });
         }
@@ -138,7 +143,7 @@ public final class StreamResults {
     private static void prepare(Message message, Result result) {
         message.setHeader(Headers.CUSTOM_ID, result.record().customId());
         message.setHeader(Headers.SOURCE, result.record().stream());
-        message.setHeader(Headers.STATUS, result.succeeded() ? "succeeded" : "failed");
+        message.setHeader(Headers.STATUS, result.status());
         if (result.record().correlationId() != null) {
             message.setHeader("JMSCorrelationID", result.record().correlationId());
         }
@@ -173,7 +178,7 @@ public final class StreamResults {
         }
         String name = stream;
         long[] counts = store.inTransaction(c -> StreamRecords.counts(c, name));
-        List<Object[]> usage = store.inTransaction(c -> StreamRecords.usage(c, name));
+        List<StreamRecords.Usage> usage = store.inTransaction(c -> StreamRecords.usage(c, name));
         ObjectNode summary = JSON.createObjectNode();
         summary.put("stream", stream);
         summary.put("records", counts[0]);
@@ -182,8 +187,8 @@ public final class StreamResults {
         summary.put("failed", counts[1] - counts[2]);
         summary.put("in_flight", counts[0] - counts[1]);
         Prices.Bill bill = prices.bill();
-        for (Object[] row : usage) {
-            bill.add((String) row[0], (Long) row[1], (Long) row[2], true);
+        for (StreamRecords.Usage model : usage) {
+            bill.add(model.model(), model.promptTokens(), model.completionTokens(), true);
         }
         bill.writeTo(summary);
         return summary.toString();

@@ -1,5 +1,6 @@
 package dev.batchline.work;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 public final class ResultLines implements Closeable {
 
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+    private static final byte[] QUOTE = {'"'};
 
     private final WorkFolder work;
     private final long sourceId;
@@ -71,17 +73,32 @@ public final class ResultLines implements Closeable {
         return line;
     }
 
+    /** Where a result line is written: a {@link FileSink}, a byte array stream. */
+    @FunctionalInterface
+    public interface Out {
+        void write(byte[] bytes, int from, int count) throws IOException;
+    }
+
+    /**
+     * Writes the slot's line with the user's {@code custom_id} (already escaped for JSON) in place of Batchline's,
+     * without a newline; returns the line as read, in a buffer that the next read reuses (its first
+     * {@code slot.length()} bytes).
+     */
+    public byte[] writeWithCustomId(Slots.Slot slot, byte[] escapedCustomId, Out out) throws IOException {
+        byte[] bytes = read(slot);
+        out.write(bytes, 0, slot.idStart());
+        out.write(QUOTE, 0, 1);
+        out.write(escapedCustomId, 0, escapedCustomId.length);
+        out.write(QUOTE, 0, 1);
+        out.write(bytes, slot.idEnd(), slot.length() - slot.idEnd());
+        return bytes;
+    }
+
     /** The slot's line with the user's {@code custom_id} in place of Batchline's, as a new array. */
     public byte[] withCustomId(Slots.Slot slot, String customId) throws IOException {
-        byte[] bytes = read(slot);
-        byte[] id = ESCAPER.quoteAsUTF8(customId);
-        byte[] result = new byte[slot.idStart() + 2 + id.length + slot.length() - slot.idEnd()];
-        System.arraycopy(bytes, 0, result, 0, slot.idStart());
-        result[slot.idStart()] = '"';
-        System.arraycopy(id, 0, result, slot.idStart() + 1, id.length);
-        result[slot.idStart() + 1 + id.length] = '"';
-        System.arraycopy(bytes, slot.idEnd(), result, slot.idStart() + 2 + id.length, slot.length() - slot.idEnd());
-        return result;
+        ByteArrayOutputStream line = new ByteArrayOutputStream(slot.length() + customId.length() + 2);
+        writeWithCustomId(slot, ESCAPER.quoteAsUTF8(customId), line::write);
+        return line.toByteArray();
     }
 
     @Override
