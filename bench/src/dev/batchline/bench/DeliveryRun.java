@@ -54,10 +54,10 @@ public final class DeliveryRun {
     }
 
     private static void prepare(Path records, WorkFolder work, StateStore store, Path copies) throws Exception {
-        Spools spools = new Spools(store, work, "bench", 50_000, 200L << 20, Duration.ofHours(1), 100,
+        Spools spools = new Spools(store, work, "local", "bench", 50_000, 200L << 20, Duration.ofHours(1), 100,
                 Clock.systemUTC());
         spools.start();
-        new Intake(store, spools, work, records.getParent(), new RecordFormat("gpt-4o-mini", null), 10 << 20,
+        new Intake(store, spools, work, "local", records.getParent(), new RecordFormat("gpt-4o-mini", null), 10 << 20,
                 Long.MAX_VALUE, Clock.systemUTC())
                 .ingest(records, records.getFileName().toString(), Files.size(records),
                         Files.getLastModifiedTime(records).toMillis(), true);
@@ -107,9 +107,9 @@ public final class DeliveryRun {
         Clock clock = Clock.systemUTC();
         Waits waits = new Waits(new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(2)), clock);
-        BatchResults results = new BatchResults(store, work, null, null, new ProviderFiles(store, null, null, waits, false, clock),
+        BatchResults results = new BatchResults(store, "local", work, null, null, new ProviderFiles(store, null, null, waits, false, clock),
                 new BatchSplit(store, work, clock), waits, 3, clock);
-        Delivery delivery = new Delivery(store, work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), waits,
+        Delivery delivery = new Delivery(store, "local", work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), waits,
                 clock);
         long started = System.nanoTime();
         List<Long> ended = results.due();

@@ -25,10 +25,10 @@ public final class IngestRun {
         WorkFolder work = new WorkFolder(Path.of(args[1]));
         StateStore store = new StateStore(work.state());
         store.start();
-        Spools spools = new Spools(store, work, "bench", 50_000, 200L << 20, Duration.ofHours(1), 100,
+        Spools spools = new Spools(store, work, "local", "bench", 50_000, 200L << 20, Duration.ofHours(1), 100,
                 Clock.systemUTC());
         spools.start();
-        Intake intake = new Intake(store, spools, work, input.getParent(), new RecordFormat("gpt-4o-mini", null),
+        Intake intake = new Intake(store, spools, work, "local", input.getParent(), new RecordFormat("gpt-4o-mini", null),
                 10 << 20, Long.MAX_VALUE, Clock.systemUTC());
         long started = System.nanoTime();
         intake.ingest(input, input.getFileName().toString(), Files.size(input),

@@ -56,7 +56,7 @@ public final class PollRun {
         StateStore store = main.getCamelContext().getRegistry().lookupByNameAndType("stateStore", StateStore.class);
         store.inTransaction(c -> {
             for (String batchId : batchIds) {
-                BatchRecord batch = Batches.open(c, provider.baseUrl(), "/v1/chat/completions", "gpt-4o-mini",
+                BatchRecord batch = Batches.open(c, "local", provider.baseUrl(), "/v1/chat/completions", "gpt-4o-mini",
                         Instant.now());
                 Batches.recordSubmission(c, batch.id(), batchId, "validating", Instant.now());
             }

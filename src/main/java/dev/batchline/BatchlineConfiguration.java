@@ -3,6 +3,7 @@ package dev.batchline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 
 import dev.batchline.batch.BatchResults;
 import dev.batchline.batch.BatchSplit;
@@ -10,9 +11,12 @@ import dev.batchline.batch.LostBatches;
 import dev.batchline.batch.Polling;
 import dev.batchline.batch.Spools;
 import dev.batchline.batch.Submission;
+import dev.batchline.cluster.Instance;
+import dev.batchline.cluster.Takeover;
 import dev.batchline.config.Settings;
 import dev.batchline.failure.Failures;
 import dev.batchline.failure.Waits;
+import dev.batchline.inbox.InboxLocks;
 import dev.batchline.inbox.InboxPolls;
 import dev.batchline.inbox.InboxSettling;
 import dev.batchline.inbox.Intake;
@@ -34,6 +38,7 @@ import dev.batchline.stream.Streams;
 import dev.batchline.work.WorkFolder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -63,6 +68,17 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("stateStore", store);
         context.addService(new EarlyStart(store), true, true);
 
+        // this instance among those sharing the store: the owner of the work it takes, until it dies
+        Instance instance = new Instance(store, settings.value("batchline.cluster.instance"), lease(settings),
+                context, clock);
+        registry.bind("instance", instance);
+        context.addService(instance, true, true);
+        String owner = instance.name();
+        registry.bind("inboxLocks", new InboxLocks(store, owner, instance.lease(), clock));
+        if (!store.embedded()) {
+            clusteredQuartz(context, settings, store, instance);
+        }
+
         // failures: one classification, and the waits of the work they leave waiting
         RetryPolicy retryPolicy = new RetryPolicy(settings.duration("batchline.retry.initial-delay", "500ms"),
                 settings.duration("batchline.retry.max-delay", "30s"),
@@ -73,7 +89,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("failures", new Failures());
 
         // the inbox and the open batches
-        Spools spools = new Spools(store, work, providers.current().name(),
+        Spools spools = new Spools(store, work, owner, providers.current().name(),
                 settings.integer("batchline.batch.max-requests", 50_000),
                 settings.bytes("batchline.batch.max-bytes", "200MB"),
                 settings.duration("batchline.batch.max-wait", "5m"), settings.integer("batchline.batch.max-open", 100),
@@ -82,7 +98,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
         context.addService(spools, true, true);
         RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system"));
-        Intake intake = new Intake(store, spools, work, Path.of(settings.string("batchline.inbox", "inbox")), format,
+        Intake intake = new Intake(store, spools, work, owner, Path.of(settings.string("batchline.inbox", "inbox")), format,
                 (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"),
                 settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock);
         registry.bind("intake", intake);
@@ -97,32 +113,73 @@ public class BatchlineConfiguration implements CamelConfiguration {
         ProviderFiles providerFiles = new ProviderFiles(store, client, providers, waits,
                 settings.bool("batchline.provider.delete-files", true), clock);
         registry.bind("providerFiles", providerFiles);
-        registry.bind("submission", new Submission(store, work, client, providers, waits, clock));
+        registry.bind("submission", new Submission(store, owner, work, client, providers, waits, clock));
         registry.bind("polling", new Polling(store, client, providers, waits, clock));
         registry.bind("lostBatches", new LostBatches(store, work, waits,
                 settings.duration("batchline.batch.lost-after", "1h"), clock));
-        registry.bind("batchResults", new BatchResults(store, work, client, providers, providerFiles,
+        registry.bind("batchResults", new BatchResults(store, owner, work, client, providers, providerFiles,
                 new BatchSplit(store, work, clock), waits, settings.integer("batchline.batch.max-attempts", 3),
                 clock));
         Prices prices = new Prices(settings.value("batchline.prices"),
                 settings.decimal("batchline.prices.batch-share", 0.5));
-        registry.bind("delivery", new Delivery(store, work, Path.of(settings.string("batchline.outbox", "outbox")),
+        registry.bind("delivery", new Delivery(store, owner, work, Path.of(settings.string("batchline.outbox", "outbox")),
                 prices, waits, clock));
 
         // streams: records sent to direct:batch (from a queue or any route), their results sent to an endpoint
         String resultsEndpoint = settings.string("batchline.results.endpoint", "");
-        Streams streams = new Streams(store, spools, new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
+        Streams streams = new Streams(store, spools, owner, new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system")), resultsEndpoint,
                 settings.integer("batchline.stream.segment-records", 10_000), clock);
         registry.bind("streams", streams);
         context.addService(streams, true, true);
-        registry.bind("streamResults", new StreamResults(store, work, resultsEndpoint, prices, waits,
+        registry.bind("streamResults", new StreamResults(store, owner, work, resultsEndpoint, prices, waits,
                 context.createProducerTemplate(), clock));
+        registry.bind("takeover", new Takeover(store, instance, spools, intake, streams, clock));
         if (settings.bool("batchline.jms.enabled", false)) {
             Queues.configure(context, settings, work.root());
         }
         registry.bind("realtimeCall", new RealtimeCall(providers.current(),
                 settings.string("batchline.model", "gpt-4o-mini")));
+    }
+
+    /** How long an instance without a heartbeat keeps its work; the heartbeat must come well within it. */
+    private static Duration lease(Settings settings) {
+        Duration lease = settings.duration("batchline.cluster.lease", "30s");
+        Duration heartbeat = settings.duration("batchline.cluster.heartbeat", "5s");
+        if (heartbeat.multipliedBy(2).compareTo(lease) > 0) {
+            throw new IllegalArgumentException("batchline.cluster.heartbeat (" + heartbeat.toMillis() + " ms) must be"
+                                               + " at most half of batchline.cluster.lease (" + lease.toMillis()
+                                               + " ms), so one late heartbeat does not lose an instance its work");
+        }
+        return lease;
+    }
+
+    /**
+     * On a shared store, Quartz keeps the poll's trigger in the same database, clustered: each poll fires on one
+     * instance, and another fires it when that one dies.
+     */
+    private static void clusteredQuartz(CamelContext context, Settings settings, StateStore store,
+                                        Instance instance) {
+        Properties quartz = new Properties();
+        quartz.setProperty("org.quartz.scheduler.instanceName", "batchline");
+        quartz.setProperty("org.quartz.scheduler.instanceId", instance.name());
+        quartz.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        quartz.setProperty("org.quartz.threadPool.threadCount", "2");
+        quartz.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        quartz.setProperty("org.quartz.jobStore.driverDelegateClass",
+                "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        quartz.setProperty("org.quartz.jobStore.isClustered", "true");
+        quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+                Long.toString(settings.duration("batchline.cluster.heartbeat", "5s").toMillis()));
+        quartz.setProperty("org.quartz.jobStore.dataSource", "batchline");
+        quartz.setProperty("org.quartz.dataSource.batchline.provider", "hikaricp");
+        quartz.setProperty("org.quartz.dataSource.batchline.driver", "org.postgresql.Driver");
+        quartz.setProperty("org.quartz.dataSource.batchline.URL", store.url());
+        quartz.setProperty("org.quartz.dataSource.batchline.user", store.user() == null ? "" : store.user());
+        quartz.setProperty("org.quartz.dataSource.batchline.password",
+                store.password() == null ? "" : store.password());
+        quartz.setProperty("org.quartz.dataSource.batchline.maxConnections", "3");
+        context.getComponent("quartz", QuartzComponent.class).setProperties(quartz);
     }
 
     private static InboxSettling inboxSettling(Settings settings, Clock clock) {

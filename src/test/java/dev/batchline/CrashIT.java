@@ -3,9 +3,7 @@ package dev.batchline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class CrashIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** When a kill comes: some time after the start, or just after a log line that opens a step. */
     private static final String[] MOMENTS = {"any time", "Taking ", "Sealed batch", "Submitted batch",
         "Filed the results", "Delivered source"};
@@ -55,18 +50,13 @@ class CrashIT {
         StandaloneProvider provider = provider();
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
-            List<Workload> sources = new ArrayList<>();
-            for (int i = 1; i <= sourceCount; i++) {
-                // one source in four is large, so that kills also land while a file is being read
-                sources.add(Workload.generate("source-" + i, random.nextInt(4) == 0 ? 4000 : 50 + random.nextInt(400),
-                        random));
-            }
+            List<Workload> sources = Workload.sources(sourceCount, random);
             int dropped = 0;
             Map<String, Integer> seen = new HashMap<>();
             Map<String, Integer> moments = new HashMap<>();
             for (int kill = 1; kill <= kills; kill++) {
                 if (dropped < sources.size()) {
-                    drop(sources.get(dropped++));
+                    sources.get(dropped++).drop(workingDir);
                 }
                 try (JarProcess jar = start(provider)) {
                     // kill at a random moment: some time after the start, or just after a step begins
@@ -80,32 +70,21 @@ class CrashIT {
                 }
             }
             while (dropped < sources.size()) {
-                drop(sources.get(dropped++));
+                sources.get(dropped++).drop(workingDir);
             }
             try (JarProcess jar = start(provider)) {
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
-                        sources.stream().allMatch(source -> Files.exists(outbox(source.name + ".summary.json"))));
+                        sources.stream().allMatch(source -> source.delivered(workingDir)));
                 jar.stop();
                 count(jar.output(), seen);
             }
 
-            int records = sources.stream().mapToInt(source -> source.ids.size()).sum();
+            int records = sources.stream().mapToInt(source -> source.ids().size()).sum();
             int lost = 0;
             int duplicated = 0;
             for (Workload source : sources) {
-                List<JsonNode> results = lines(outbox(source.name + ".results.jsonl"));
-                duplicated += Math.max(0, results.size() - source.ids.size());
-                for (int i = 0; i < source.ids.size(); i++) {
-                    String expected = source.ids.get(i);
-                    JsonNode line = i < results.size() ? results.get(i) : null;
-                    boolean answered = line != null && line.path("response").path("status_code").asInt() == 200
-                                       && expected.equals(line.path("custom_id").asText());
-                    boolean reported = line != null && expected.startsWith("invalid-")
-                                       && line.path("error").path("code").asText().equals("invalid_json");
-                    if (!answered && !reported) {
-                        lost++;
-                    }
-                }
+                lost += source.lost(workingDir);
+                duplicated += source.duplicated(workingDir);
             }
             StandaloneProvider.Audit audit = provider.audit();
             try (Stream<Path> outboxFiles = Files.list(workingDir.resolve("outbox"))) {
@@ -150,53 +129,6 @@ class CrashIT {
     }
 
     private JarProcess start(StandaloneProvider provider) throws IOException {
-        return JarProcess.start(workingDir, List.of("-Dbatchline.provider=" + provider.baseUrl(),
-                "-Dbatchline.local.enabled=false", "-Dbatchline.http.port=0", "-Dbatchline.provider.delete-files=false",
-                "-Dbatchline.batch.max-requests=200", "-Dbatchline.batch.max-wait=1s",
-                "-Dbatchline.batch.max-attempts=5", "-Dbatchline.batch.check-interval=100",
-                "-Dbatchline.poll.interval=200", "-Dbatchline.inbox.settle-time=100",
-                "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100",
-                "-Dbatchline.retry.initial-delay=10ms", "-Dbatchline.retry.max-delay=200ms"));
-    }
-
-    private void drop(Workload source) throws IOException {
-        Path staged = workingDir.resolve(source.name + ".jsonl");
-        Files.writeString(staged, source.content);
-        Files.createDirectories(workingDir.resolve("inbox"));
-        Files.move(staged, workingDir.resolve("inbox").resolve(source.name + ".jsonl"),
-                StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private Path outbox(String name) {
-        return workingDir.resolve("outbox").resolve(name);
-    }
-
-    private static List<JsonNode> lines(Path file) throws IOException {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            lines.add(JSON.readTree(line));
-        }
-        return lines;
-    }
-
-    /** A generated source: simple records with two models, about one line in fifty not JSON. */
-    private record Workload(String name, String content, List<String> ids) {
-
-        static Workload generate(String name, int count, Random random) {
-            StringBuilder content = new StringBuilder();
-            List<String> ids = new ArrayList<>();
-            for (int i = 1; i <= count; i++) {
-                if (random.nextInt(50) == 0) {
-                    content.append("{not json ").append(i).append('\n');
-                    ids.add("invalid-" + i);
-                } else {
-                    String id = name + "-" + i;
-                    content.append("{\"id\":\"").append(id).append("\",\"prompt\":\"record ").append(i).append('"')
-                            .append(random.nextBoolean() ? ",\"model\":\"gpt-4.1-mini\"" : "").append("}\n");
-                    ids.add(id);
-                }
-            }
-            return new Workload(name, content.toString(), ids);
-        }
+        return JarProcess.start(workingDir, Workload.applicationOptions(provider));
     }
 }

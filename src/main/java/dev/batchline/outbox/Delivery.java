@@ -52,6 +52,7 @@ public final class Delivery {
             .build();
 
     private final StateStore store;
+    private final String owner;
     private final WorkFolder work;
     private final Path outbox;
     private final Prices prices;
@@ -59,9 +60,11 @@ public final class Delivery {
     private final Clock clock;
     private final DeliveredWork cleanUp;
 
-    public Delivery(StateStore store, WorkFolder work, Path outbox, Prices prices, Waits waits, Clock clock) {
+    /** Delivers the sources {@code owner} (an instance) owns. */
+    public Delivery(StateStore store, String owner, WorkFolder work, Path outbox, Prices prices, Waits waits, Clock clock) {
         this.cleanUp = new DeliveredWork(store, work);
         this.store = store;
+        this.owner = owner;
         this.work = work;
         this.outbox = outbox;
         this.prices = prices;
@@ -72,7 +75,7 @@ public final class Delivery {
     /** The sources whose records all have their final result, unless their delivery waits. */
     public List<Long> ready() {
         List<Long> ready = new ArrayList<>();
-        for (Source source : store.inTransaction(Sources::readyToDeliver)) {
+        for (Source source : store.inTransaction(c -> Sources.readyToDeliver(c, owner))) {
             if (waits.ready(Waits.source(source.id()))) {
                 ready.add(source.id());
             }

@@ -18,19 +18,20 @@ public final class Batches {
     private Batches() {
     }
 
-    /** A new open batch whose spool is {@code batches/<id>/input.jsonl}. */
-    public static BatchRecord open(Connection c, String provider, String endpoint, String model, Instant now)
-            throws SQLException {
+    /** A new open batch whose spool is {@code batches/<id>/input.jsonl}, owned by the instance that fills it. */
+    public static BatchRecord open(Connection c, String owner, String provider, String endpoint, String model,
+                                   Instant now) throws SQLException {
         long id = insert(c, provider, endpoint, model, BatchRecord.OPEN, "", 0, 0, null, now);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET spool = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET spool = ?, owner = ? WHERE id = ?")) {
             ps.setString(1, "batches/" + id + "/input.jsonl");
-            ps.setLong(2, id);
+            ps.setString(2, owner);
+            ps.setLong(3, id);
             ps.executeUpdate();
         }
         return find(c, id).orElseThrow();
     }
 
-    /** A sealed batch that resubmits records of {@code retryOf}, from a spool written already. */
+    /** A sealed batch that resubmits records of {@code retryOf}, from a spool written already; same owner. */
     public static BatchRecord sealedRetry(Connection c, BatchRecord retryOf, String spool, int requests, long bytes,
                                           Instant now) throws SQLException {
         return sealedPart(c, retryOf, "retry_of", spool, requests, bytes, now);
@@ -42,14 +43,17 @@ public final class Batches {
         return sealedPart(c, splitOf, "split_of", spool, requests, bytes, now);
     }
 
+    /** A batch made from another (a retry, a half) is owned by the instance that made it: the other's owner. */
     private static BatchRecord sealedPart(Connection c, BatchRecord parent, String link, String spool, int requests,
                                           long bytes, Instant now) throws SQLException {
         long id = insert(c, parent.provider(), parent.endpoint(), parent.model(), BatchRecord.SEALED, spool,
                 requests, bytes, null, now);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET sealed_at = ?, " + link + " = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET sealed_at = ?, " + link + " = ?, owner ="
+                                                       + " (SELECT owner FROM batch WHERE id = ?) WHERE id = ?")) {
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, parent.id());
-            ps.setLong(3, id);
+            ps.setLong(3, parent.id());
+            ps.setLong(4, id);
             ps.executeUpdate();
         }
         return find(c, id).orElseThrow();
@@ -100,6 +104,32 @@ public final class Batches {
                 ps.setString(i + 1, statuses[i]);
             }
             return all(ps);
+        }
+    }
+
+    /** The owner's batches in one of the statuses, oldest first. */
+    public static List<BatchRecord> ownedWithStatus(Connection c, String owner, String... statuses)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch WHERE owner = ? AND status IN (");
+        for (int i = 0; i < statuses.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.append(") ORDER BY id").toString())) {
+            ps.setString(1, owner);
+            for (int i = 0; i < statuses.length; i++) {
+                ps.setString(i + 2, statuses[i]);
+            }
+            return all(ps);
+        }
+    }
+
+    /** Forgets an open batch that holds no request (one a stopped instance had just opened). */
+    public static boolean discardEmpty(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM batch WHERE id = ? AND status = ? AND requests = 0")) {
+            ps.setLong(1, id);
+            ps.setString(2, BatchRecord.OPEN);
+            return ps.executeUpdate() == 1;
         }
     }
 

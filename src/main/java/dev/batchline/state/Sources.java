@@ -47,14 +47,17 @@ public final class Sources {
         }
     }
 
-    public static Source create(Connection c, String name, String identity, Instant now) throws SQLException {
+    /** A new source of a file, owned by the instance that reads it. */
+    public static Source create(Connection c, String name, String identity, String owner, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO source (name, identity, status, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO source (name, identity, status, created_at, owner) VALUES (?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
             ps.setString(2, identity);
             ps.setString(3, Source.INGESTING);
             ps.setLong(4, now.toEpochMilli());
+            ps.setString(5, owner);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -92,25 +95,39 @@ public final class Sources {
     }
 
     /** Sources of a kind ({@link #FILE} or {@link #STREAM}) with the status. */
-    public static List<Source> withStatus(Connection c, String kind, String status) throws SQLException {
+    /** The owner's sources of this kind and status. */
+    public static List<Source> withStatus(Connection c, String kind, String status, String owner)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM source WHERE kind = ? AND status = ? ORDER BY id")) {
+                "SELECT * FROM source WHERE kind = ? AND status = ? AND owner = ? ORDER BY id")) {
             ps.setString(1, kind);
             ps.setString(2, status);
+            ps.setString(3, owner);
             return all(ps);
         }
     }
 
+    /** Makes the instance that resumes reading a source its owner. */
+    public static void claim(Connection c, long id, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE source SET owner = ? WHERE id = ?")) {
+            ps.setString(1, owner);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     /** A new segment of a stream: a source of kind {@link #STREAM} named after the stream. */
-    public static Source createSegment(Connection c, String stream, Instant now) throws SQLException {
+    public static Source createSegment(Connection c, String stream, String owner, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO source (name, identity, status, created_at, kind) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO source (name, identity, status, created_at, kind, owner) VALUES (?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, stream);
-            ps.setString(2, "stream|" + stream + "|" + now.toEpochMilli());
+            ps.setString(2, "stream|" + stream + "|" + owner + "|" + now.toEpochMilli());
             ps.setString(3, Source.INGESTING);
             ps.setLong(4, now.toEpochMilli());
             ps.setString(5, STREAM);
+            ps.setString(6, owner);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -119,14 +136,15 @@ public final class Sources {
         }
     }
 
-    /** Ingested sources none of whose records wait in a batch that is not processed yet. */
-    public static List<Source> readyToDeliver(Connection c) throws SQLException {
+    /** The owner's ingested sources none of whose records wait in a batch that is not processed yet. */
+    public static List<Source> readyToDeliver(Connection c, String owner) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM source s WHERE s.kind = 'file' AND s.status = ? AND NOT EXISTS (SELECT 1"
-                + " FROM batch_source bs JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id"
+                "SELECT * FROM source s WHERE s.kind = 'file' AND s.status = ? AND s.owner = ? AND NOT EXISTS"
+                + " (SELECT 1 FROM batch_source bs JOIN batch b ON b.id = bs.batch_id WHERE bs.source_id = s.id"
                 + " AND b.status <> ?) ORDER BY s.id")) {
             ps.setString(1, Source.INGESTED);
-            ps.setString(2, BatchRecord.PROCESSED);
+            ps.setString(2, owner);
+            ps.setString(3, BatchRecord.PROCESSED);
             return all(ps);
         }
     }

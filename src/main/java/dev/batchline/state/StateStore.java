@@ -21,14 +21,13 @@ import org.slf4j.LoggerFactory;
  * Batchline's state, reached through JDBC from a pool: by default an embedded H2 database file under the work
  * folder, or the database of {@code batchline.store.url} (PostgreSQL, for instances that share the work). Its
  * schema is created and migrated at start by Flyway from the scripts in {@code db/} on the class path, the same
- * scripts for both databases; Flyway's lock makes that safe when several instances start at once. A state change
+ * scripts for both databases (and Quartz's tables on PostgreSQL); Flyway's lock makes that safe when several
+ * instances start at once. A state change
  * is durable once {@link #transaction} returns.
  */
 public final class StateStore implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    /** The advisory lock of the instance that uses a shared store ("BATCHLIN" in ASCII). */
-    private static final long OWNER_LOCK = 0x42415443484C494EL;
 
     /** Work done in one transaction. */
     @FunctionalInterface
@@ -40,9 +39,7 @@ public final class StateStore implements Service {
     private final String url;
     private final String user;
     private final String password;
-    private HikariDataSource pool;
-    /** On a shared store, the connection that holds this instance's claim on it. */
-    private Connection owner;
+    private volatile HikariDataSource pool;
 
     /** The embedded H2 database in the folder. */
     public StateStore(Path dir) {
@@ -58,7 +55,7 @@ public final class StateStore implements Service {
     }
 
     /** Whether this is the embedded database (one instance per work folder) rather than a shared one. */
-    private boolean embedded() {
+    public boolean embedded() {
         return url == null;
     }
 
@@ -90,7 +87,7 @@ public final class StateStore implements Service {
         config.setInitializationFailTimeout(-1); // the failure of the first connection is reported below, with why
         HikariDataSource opened = new HikariDataSource(config);
         try {
-            migrate(opened);
+            migrate(opened, embedded());
         } catch (SQLException | FlywayException e) {
             opened.close();
             String where = embedded() ? dir.toAbsolutePath().toString() : config.getJdbcUrl();
@@ -101,47 +98,21 @@ public final class StateStore implements Service {
             }
             throw new IllegalStateException("Cannot open the state store at " + where + ": " + e.getMessage(), e);
         }
-        if (!embedded()) {
-            owner = claim(opened, config.getJdbcUrl());
-        }
         pool = opened;
         LOG.info("State store ready: {}", embedded() ? dir.toAbsolutePath() : config.getJdbcUrl());
-    }
-
-    /**
-     * Until instances share the work (leases, a clustered scheduler), one instance uses a shared store at a time: it
-     * holds a PostgreSQL advisory lock for as long as it runs, on a connection of its own, and a second instance
-     * refuses to start with a clear error instead of taking the same files and batches.
-     */
-    private static Connection claim(HikariDataSource dataSource, String url) {
-        try {
-            Connection connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (Statement statement = connection.createStatement();
-                 ResultSet locked = statement.executeQuery("SELECT pg_try_advisory_lock(" + OWNER_LOCK + ")")) {
-                if (locked.next() && locked.getBoolean(1)) {
-                    return connection;
-                }
-            }
-            connection.close();
-        } catch (SQLException e) {
-            dataSource.close();
-            throw new IllegalStateException("Cannot lock the state store at " + url + ": " + e.getMessage(), e);
-        }
-        dataSource.close();
-        throw new IllegalStateException("Another Batchline instance uses the state store at " + url + ": one instance"
-                                        + " per store for now (several sharing one is not supported yet)");
     }
 
     /**
      * Migrates the schema with Flyway. A store made before Flyway (its own {@code schema_version} table) is taken
      * as it stands, at the version it reached.
      */
-    private static void migrate(HikariDataSource dataSource) throws SQLException {
+    private static void migrate(HikariDataSource dataSource, boolean embedded) throws SQLException {
         int before = versionBeforeFlyway(dataSource);
         Flyway.configure(StateStore.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db")
+                // a shared store also holds Quartz's clustered job store, whose tables are PostgreSQL's own
+                .locations(embedded ? new String[] {"classpath:db"}
+                        : new String[] {"classpath:db", "classpath:db-postgresql"})
                 .baselineOnMigrate(before > 0)
                 .baselineVersion(Integer.toString(Math.max(before, 1)))
                 .baselineDescription("migrated before Flyway")
@@ -174,14 +145,6 @@ public final class StateStore implements Service {
     /** Closes the pool's connections; H2 closes the database cleanly when its last connection closes. */
     @Override
     public synchronized void stop() {
-        if (owner != null) {
-            try {
-                owner.close(); // the advisory lock goes with its session
-            } catch (SQLException e) {
-                LOG.warn("Releasing the state store failed", e);
-            }
-            owner = null;
-        }
         if (pool != null) {
             if (pool.getHikariPoolMXBean() != null && pool.getHikariPoolMXBean().getActiveConnections() > 0) {
                 LOG.warn("State store stopping with {} connections still in use",
@@ -190,6 +153,19 @@ public final class StateStore implements Service {
             pool.close();
             pool = null;
         }
+    }
+
+    /** The JDBC URL, user and password of a shared store (Quartz opens its own connections to it). */
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
     }
 
     /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */

@@ -63,14 +63,15 @@ public final class StreamRecords {
         }
     }
 
-    /** Segments with records in a processed batch whose results were not sent yet. */
-    public static List<Long> segmentsWithResults(Connection c) throws SQLException {
+    /** The owner's segments with records in a processed batch whose results were not sent yet. */
+    public static List<Long> segmentsWithResults(Connection c, String owner) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT bs.source_id FROM batch_source bs JOIN batch b ON b.id = bs.batch_id"
-                + " JOIN source s ON s.id = bs.source_id WHERE s.kind = ? AND b.status = ? AND bs.sent_at IS NULL"
-                + " ORDER BY bs.source_id")) {
+                + " JOIN source s ON s.id = bs.source_id WHERE s.kind = ? AND s.owner = ? AND b.status = ?"
+                + " AND bs.sent_at IS NULL ORDER BY bs.source_id")) {
             ps.setString(1, Sources.STREAM);
-            ps.setString(2, BatchRecord.PROCESSED);
+            ps.setString(2, owner);
+            ps.setString(3, BatchRecord.PROCESSED);
             return ids(ps);
         }
     }

@@ -45,6 +45,7 @@ public final class StreamResults {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StateStore store;
+    private final String owner;
     private final WorkFolder work;
     private final String resultsEndpoint;
     private final Prices prices;
@@ -62,10 +63,12 @@ public final class StreamResults {
         }
     }
 
-    public StreamResults(StateStore store, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
+    /** Sends the results of the segments {@code owner} (an instance) owns. */
+    public StreamResults(StateStore store, String owner, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
                          ProducerTemplate producer, Clock clock) {
         this.producer = producer;
         this.store = store;
+        this.owner = owner;
         this.work = work;
         this.resultsEndpoint = resultsEndpoint == null ? "" : resultsEndpoint.trim();
         this.prices = prices;
@@ -77,7 +80,7 @@ public final class StreamResults {
     /** The stream segments with results to send now: a batch of theirs was filed, and they do not wait. */
     public List<Long> due() {
         List<Long> due = new ArrayList<>();
-        for (long segment : store.inTransaction(StreamRecords::segmentsWithResults)) {
+        for (long segment : store.inTransaction(c -> StreamRecords.segmentsWithResults(c, owner))) {
             if (waits.ready(Waits.source(segment))) {
                 due.add(segment);
             }

@@ -49,6 +49,7 @@ public final class Streams extends ServiceSupport {
     private static final int MAX_CUSTOM_ID = 512;
 
     private final StateStore store;
+    private final String owner;
     private final Spools spools;
     private final RecordFormat format;
     private final String resultsEndpoint;
@@ -73,9 +74,11 @@ public final class Streams extends ServiceSupport {
     public record Taken(String customId, boolean isNew) {
     }
 
-    public Streams(StateStore store, Spools spools, RecordFormat format, String resultsEndpoint, int segmentRecords,
-                   Clock clock) {
+    /** The streams of one instance ({@code owner}, which owns the segments it fills). */
+    public Streams(StateStore store, Spools spools, String owner, RecordFormat format, String resultsEndpoint,
+                   int segmentRecords, Clock clock) {
         this.store = store;
+        this.owner = owner;
         this.spools = spools;
         this.format = format;
         this.resultsEndpoint = resultsEndpoint == null ? "" : resultsEndpoint.trim();
@@ -89,13 +92,28 @@ public final class Streams extends ServiceSupport {
      */
     @Override
     protected void doStart() {
-        store.inTransaction(c -> {
-            for (Source segment : Sources.withStatus(c, Sources.STREAM, Source.INGESTING)) {
-                Sources.saveProgress(c, segment.id(), 0, segment.records() + 1, segment.records(), 0, 0,
-                        clock.instant());
-            }
-            return null;
-        });
+        adopt();
+    }
+
+    /**
+     * Closes the segments this instance owns but does not fill (all of them at start; after a takeover, those of
+     * the instance that died): they take no more records and are delivered once their results are sent.
+     */
+    public void adopt() {
+        spools.lock().lock();
+        try {
+            store.inTransaction(c -> {
+                for (Source segment : Sources.withStatus(c, Sources.STREAM, Source.INGESTING, owner)) {
+                    if (segments.values().stream().noneMatch(current -> current.sourceId == segment.id())) {
+                        Sources.saveProgress(c, segment.id(), 0, segment.records() + 1, segment.records(), 0, 0,
+                                clock.instant());
+                    }
+                }
+                return null;
+            });
+        } finally {
+            spools.lock().unlock();
+        }
     }
 
     @Override
@@ -216,7 +234,7 @@ public final class Streams extends ServiceSupport {
     private Segment segment(String stream) {
         Segment segment = segments.get(stream);
         if (segment == null) {
-            Source source = store.inTransaction(c -> Sources.createSegment(c, stream, clock.instant()));
+            Source source = store.inTransaction(c -> Sources.createSegment(c, stream, owner, clock.instant()));
             segment = new Segment(source.id(), 0);
             segments.put(stream, segment);
             LOG.info("Stream {}: taking records into source {}", stream, source.id());

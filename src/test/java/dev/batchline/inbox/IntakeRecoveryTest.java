@@ -34,9 +34,9 @@ class IntakeRecoveryTest {
         WorkFolder work = new WorkFolder(home.resolve("work"));
         store = new StateStore(work.state());
         store.start();
-        spools = new Spools(store, work, "local", 100, 1_000_000, Duration.ofMinutes(5), 10, Clock.systemUTC());
+        spools = new Spools(store, work, "local", "local", 100, 1_000_000, Duration.ofMinutes(5), 10, Clock.systemUTC());
         spools.start();
-        intake = new Intake(store, spools, work, home.resolve("inbox"), new RecordFormat("gpt-4o-mini", null),
+        intake = new Intake(store, spools, work, "local", home.resolve("inbox"), new RecordFormat("gpt-4o-mini", null),
                 1_000_000, 1_000_000, Clock.systemUTC());
     }
 
@@ -48,17 +48,19 @@ class IntakeRecoveryTest {
 
     @Test
     void should_finish_a_source_whose_file_left_the_inbox_while_it_was_read() throws Exception {
-        Source cutOff = store.inTransaction(c -> Sources.create(c, "gone.jsonl", "10|1|gone.jsonl", Instant.now()));
+        Source cutOff = store.inTransaction(c -> Sources.create(c, "gone.jsonl", "10|1|gone.jsonl", "local",
+                Instant.now()));
         Files.createDirectories(home.resolve("inbox"));
         Files.writeString(home.resolve("inbox/kept.jsonl"), "{\"id\":\"k\",\"prompt\":\"p\"}\n");
         long size = Files.size(home.resolve("inbox/kept.jsonl"));
         long modified = Files.getLastModifiedTime(home.resolve("inbox/kept.jsonl")).toMillis();
         Source waiting = store.inTransaction(c -> Sources.create(c, "kept.jsonl",
-                size + "|" + modified + "|kept.jsonl", Instant.now()));
+                size + "|" + modified + "|kept.jsonl", "local", Instant.now()));
 
         intake.start();
 
-        List<Source> ingested = store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTED));
+        List<Source> ingested = store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTED,
+                "local"));
         assertThat(ingested).extracting(Source::id).containsExactly(cutOff.id());
         try (RecordIndex.Reader index = new RecordIndex.Reader(home.resolve("work/sources/" + cutOff.id()
                                                                              + "/records.jsonl"))) {

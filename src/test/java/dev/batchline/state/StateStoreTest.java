@@ -47,7 +47,8 @@ class StateStoreTest {
         try {
             Optional<Source> old = store.inTransaction(c -> Sources.findByIdentity(c, "1|1|old.jsonl"));
             assertThat(old).isPresent();
-            Source added = store.inTransaction(c -> Sources.create(c, "new.jsonl", "2|2|new.jsonl", Instant.now()));
+            Source added = store.inTransaction(c -> Sources.create(c, "new.jsonl", "2|2|new.jsonl", "local",
+                    Instant.now()));
             assertThat(added.id()).isGreaterThan(1);
             String version = store.inTransaction(c -> {
                 try (Statement s = c.createStatement();
@@ -56,7 +57,7 @@ class StateStoreTest {
                     return rs.getString(1);
                 }
             });
-            assertThat(version).isEqualTo("4");
+            assertThat(version).isEqualTo("5");
         } finally {
             store.stop();
         }
