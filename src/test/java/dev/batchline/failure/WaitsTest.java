@@ -1,14 +1,12 @@
 package dev.batchline.failure;
 
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import dev.batchline.Headers;
 import dev.batchline.LogLines;
+import dev.batchline.MovableClock;
 import dev.batchline.provider.ProviderException;
 import dev.batchline.provider.RetryPolicy;
 import org.apache.camel.Exchange;
@@ -125,26 +123,4 @@ class WaitsTest {
     }
 
     /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-05T12:00:00Z");
-
-        void move(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }
