@@ -61,6 +61,7 @@ public final class Bench {
         bench.realtime(smoke ? 2 : 10, smoke ? 1 : 3);
         bench.polling(Integer.parseInt(option(args, "--batches", smoke ? "300" : "10000")));
         bench.startup(smoke ? 1 : 5);
+        bench.cluster(Integer.parseInt(option(args, "--cluster-records", smoke ? "2000" : "100000")));
         if (!smoke) {
             bench.microbenchmark();
         }
@@ -242,6 +243,38 @@ public final class Bench {
             "about 100 per call", (double) batches / Math.max(1, calls) >= 90 ? "yes" : "NO"});
     }
 
+    /**
+     * One, two and three instances sharing one PostgreSQL store and one local provider, and the takeover of a
+     * killed instance's work; the full run uses the default lease (30 s), the smoke run a short one.
+     */
+    private void cluster(int records) throws Exception {
+        int lease = smoke ? 3 : 30;
+        int files = smoke ? 4 : 20;
+        Run run = java(List.of("-Dbatchline.jar=" + jar), "dev.batchline.bench.ClusterRun", fresh("cluster").toString(),
+                Integer.toString(records), Integer.toString(files), Integer.toString(lease));
+        if (run.exit != 0) {
+            rows.add(new String[] {"Instances sharing one PostgreSQL store", "failed: " + run.tail(), "", "", "",
+                "NO"});
+            return;
+        }
+        double one = run.value("instances1");
+        for (int instances = 1; instances <= 3; instances++) {
+            double rate = run.value("instances" + instances);
+            rows.add(new String[] {String.format(Locale.ROOT, "%d instance%s on one PostgreSQL store and one local"
+                                                              + " provider, %,d records in %d files, -Xmx256m each",
+                    instances, instances == 1 ? "" : "s", records, files),
+                String.format(Locale.ROOT, "%,.0f records/s (%.1f s from drop to last summary)", rate,
+                        run.value("seconds" + instances)),
+                instances == 1 ? "—" : String.format(Locale.ROOT, "1 instance: %,.0f records/s", one),
+                instances == 1 ? "—" : String.format(Locale.ROOT, "%.2fx", rate / one), "measured", "—"});
+        }
+        double takeover = run.value("takeover");
+        rows.add(new String[] {String.format(Locale.ROOT, "Takeover after kill -9 of one of 2 instances (lease %d s)",
+                lease), String.format(Locale.ROOT, "%.1f s to take over, %.1f s to the last summary", takeover,
+                run.value("finished")), "—", "—", "lease + one heartbeat",
+            takeover <= lease * 7 / 6.0 + 1 ? "yes" : "NO"});
+    }
+
     private void startup(int runs) throws Exception {
         List<Double> ready = new ArrayList<>();
         List<Double> resident = new ArrayList<>();
@@ -399,7 +432,7 @@ public final class Bench {
         return command;
     }
 
-    private static String awaitLine(Path log, String text, Duration timeout) throws Exception {
+    static String awaitLine(Path log, String text, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(log)) {

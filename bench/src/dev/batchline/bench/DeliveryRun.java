@@ -107,7 +107,8 @@ public final class DeliveryRun {
         Clock clock = Clock.systemUTC();
         Waits waits = new Waits(new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(2)), clock);
-        BatchResults results = new BatchResults(store, "local", work, null, null, new ProviderFiles(store, null, null, waits, false, clock),
+        BatchResults results = new BatchResults(store, "local", work, null, null,
+                new ProviderFiles(store, null, null, waits, false, clock),
                 new BatchSplit(store, work, clock), waits, 3, clock);
         Delivery delivery = new Delivery(store, "local", work, outbox, new Prices("gpt-4o-mini=0.15/0.60", 0.5), waits,
                 clock);

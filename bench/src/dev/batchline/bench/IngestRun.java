@@ -28,8 +28,8 @@ public final class IngestRun {
         Spools spools = new Spools(store, work, "local", "bench", 50_000, 200L << 20, Duration.ofHours(1), 100,
                 Clock.systemUTC());
         spools.start();
-        Intake intake = new Intake(store, spools, work, "local", input.getParent(), new RecordFormat("gpt-4o-mini", null),
-                10 << 20, Long.MAX_VALUE, Clock.systemUTC());
+        Intake intake = new Intake(store, spools, work, "local", input.getParent(),
+                new RecordFormat("gpt-4o-mini", null), 10 << 20, Long.MAX_VALUE, Clock.systemUTC());
         long started = System.nanoTime();
         intake.ingest(input, input.getFileName().toString(), Files.size(input),
                 Files.getLastModifiedTime(input).toMillis(), true);

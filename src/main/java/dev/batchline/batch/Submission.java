@@ -59,8 +59,8 @@ public final class Submission {
     private final Clock clock;
 
     /** Submits the batches {@code owner} (an instance) owns. */
-    public Submission(StateStore store, String owner, WorkFolder work, ProviderClient client, Providers providers, Waits waits,
-                      Clock clock) {
+    public Submission(StateStore store, String owner, WorkFolder work, ProviderClient client, Providers providers,
+                      Waits waits, Clock clock) {
         this.store = store;
         this.owner = owner;
         this.work = work;

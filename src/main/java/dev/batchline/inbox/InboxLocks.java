@@ -32,7 +32,7 @@ public final class InboxLocks extends ServiceSupport implements IdempotentReposi
         this.clock = clock;
     }
 
-    /** Takes the file for this instance: true when it was free, or held by an instance that is dead (or by this one). */
+    /** Takes the file for this instance: true when it was free, or held by an instance that is dead (or this one). */
     @Override
     public boolean add(String path) {
         long now = clock.millis();

@@ -61,7 +61,8 @@ public final class Delivery {
     private final DeliveredWork cleanUp;
 
     /** Delivers the sources {@code owner} (an instance) owns. */
-    public Delivery(StateStore store, String owner, WorkFolder work, Path outbox, Prices prices, Waits waits, Clock clock) {
+    public Delivery(StateStore store, String owner, WorkFolder work, Path outbox, Prices prices, Waits waits,
+                    Clock clock) {
         this.cleanUp = new DeliveredWork(store, work);
         this.store = store;
         this.owner = owner;

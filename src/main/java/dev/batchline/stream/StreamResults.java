@@ -64,8 +64,8 @@ public final class StreamResults {
     }
 
     /** Sends the results of the segments {@code owner} (an instance) owns. */
-    public StreamResults(StateStore store, String owner, WorkFolder work, String resultsEndpoint, Prices prices, Waits waits,
-                         ProducerTemplate producer, Clock clock) {
+    public StreamResults(StateStore store, String owner, WorkFolder work, String resultsEndpoint, Prices prices,
+                         Waits waits, ProducerTemplate producer, Clock clock) {
         this.producer = producer;
         this.store = store;
         this.owner = owner;

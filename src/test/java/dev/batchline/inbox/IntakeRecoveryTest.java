@@ -34,7 +34,8 @@ class IntakeRecoveryTest {
         WorkFolder work = new WorkFolder(home.resolve("work"));
         store = new StateStore(work.state());
         store.start();
-        spools = new Spools(store, work, "local", "local", 100, 1_000_000, Duration.ofMinutes(5), 10, Clock.systemUTC());
+        spools = new Spools(store, work, "local", "local", 100, 1_000_000, Duration.ofMinutes(5), 10,
+                Clock.systemUTC());
         spools.start();
         intake = new Intake(store, spools, work, "local", home.resolve("inbox"), new RecordFormat("gpt-4o-mini", null),
                 1_000_000, 1_000_000, Clock.systemUTC());

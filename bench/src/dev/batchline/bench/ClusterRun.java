@@ -1,0 +1,162 @@
+package dev.batchline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import dev.batchline.PostgresServer;
+import dev.batchline.work.WorkFolder;
+
+/**
+ * Instances sharing one PostgreSQL store, each a {@code java -jar target/batchline.jar} process, with one standalone
+ * local provider (offline model at full speed) for all: how many records per second one, two and three instances
+ * turn from a dropped workload into outbox summaries, and how long a living instance takes to take over the work of
+ * one killed with SIGKILL mid-run. Prints {@code instancesN=records/s}, {@code takeover=s} and {@code finished=s}.
+ *
+ * <p>Arguments: a folder, the records, the files they are spread over, the lease in seconds.
+ */
+public final class ClusterRun {
+
+    private final Path dir;
+    private final Path jar;
+    private final int records;
+    private final int files;
+    private final int leaseSeconds;
+
+    private ClusterRun(Path dir, int records, int files, int leaseSeconds) {
+        this.dir = dir;
+        this.jar = Path.of(System.getProperty("batchline.jar", "target/batchline.jar")).toAbsolutePath();
+        this.records = records;
+        this.files = files;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ClusterRun run = new ClusterRun(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]));
+        for (int instances = 1; instances <= 3; instances++) {
+            double seconds = run.scenario(instances, false)[0];
+            System.out.printf(Locale.ROOT, "instances%d=%.1f seconds%d=%.2f%n", instances, run.records / seconds,
+                    instances, seconds);
+        }
+        double[] takeover = run.scenario(2, true);
+        System.out.printf(Locale.ROOT, "takeover=%.2f finished=%.2f%n", takeover[1], takeover[2]);
+    }
+
+    /**
+     * Drops the workload into the shared inbox of {@code count} instances and waits for every summary: returns the
+     * seconds from the drop to the last summary, and with {@code kill}, those from the SIGKILL of the first instance
+     * (once it took a file) to the first line of a takeover and to the last summary.
+     */
+    private double[] scenario(int count, boolean kill) throws Exception {
+        Path home = dir.resolve("cluster-" + count + (kill ? "-kill" : ""));
+        WorkFolder.deleteTree(home);
+        Files.createDirectories(home.resolve("inbox"));
+        Path staged = Files.createDirectories(home.resolve("staged"));
+        for (int i = 1; i <= files; i++) {
+            Workloads.simpleRecords(staged.resolve("part-" + i + ".jsonl"), records / files, i);
+        }
+        try (PostgresServer postgres = PostgresServer.start()) {
+            return timed(home, staged, count, kill, postgres);
+        }
+    }
+
+    private double[] timed(Path home, Path staged, int count, boolean kill, PostgresServer postgres)
+            throws Exception {
+        List<Process> processes = new ArrayList<>();
+        try {
+            Process provider = start(home, "provider", List.of("-Dbatchline.local.requests-per-second=0",
+                    "-Dbatchline.local.validating-delay=0ms", "-Dbatchline.local.finalizing-delay=0ms", "-jar",
+                    jar.toString(), "local-provider", "--port", "0", "--data-dir",
+                    home.resolve("provider").toString()));
+            processes.add(provider);
+            String line = Bench.awaitLine(home.resolve("provider.log"), "Local provider ready at",
+                    Duration.ofSeconds(60));
+            String baseUrl = line.substring(line.indexOf("http"));
+            for (int i = 1; i <= count; i++) {
+                processes.add(start(home, "instance-" + i, List.of("-Xmx256m", "-Dbatchline.cluster.instance=i" + i,
+                        "-Dbatchline.store.url=" + postgres.url(), "-Dbatchline.store.user=postgres",
+                        "-Dbatchline.cluster.lease=" + leaseSeconds + "s",
+                        "-Dbatchline.cluster.heartbeat=" + Math.max(1, leaseSeconds / 6) + "s",
+                        "-Dbatchline.provider=" + baseUrl, "-Dbatchline.local.enabled=false",
+                        "-Dbatchline.http.port=0", "-Dbatchline.poll.interval=250",
+                        "-Dbatchline.batch.check-interval=100", "-Dbatchline.inbox.settle-time=100",
+                        "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100", "-jar",
+                        jar.toString())));
+            }
+            for (int i = 1; i <= count; i++) {
+                Bench.awaitLine(home.resolve("instance-" + i + ".log"), "Routes startup", Duration.ofSeconds(60));
+            }
+            long dropped = System.nanoTime();
+            for (int i = 1; i <= files; i++) {
+                Files.move(staged.resolve("part-" + i + ".jsonl"), home.resolve("inbox/part-" + i + ".jsonl"),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            double takeover = Double.NaN;
+            long killed = 0;
+            if (kill) {
+                int victim = firstToTake(home, count);
+                processes.get(victim).destroyForcibly().waitFor();
+                killed = System.nanoTime();
+                Bench.awaitLine(home.resolve("instance-" + (victim == 1 ? 2 : 1) + ".log"),
+                        "Took over the work of instance i" + victim, Duration.ofSeconds(leaseSeconds * 4L));
+                takeover = (System.nanoTime() - killed) / 1e9;
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (!delivered(home) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (!delivered(home)) {
+                throw new IllegalStateException("Not every summary came within 30 minutes: see " + home);
+            }
+            long finished = System.nanoTime();
+            return new double[] {(finished - dropped) / 1e9, takeover, kill ? (finished - killed) / 1e9 : Double.NaN};
+        } finally {
+            Collections.reverse(processes); // the instances first, the provider they call last
+            for (Process process : processes) {
+                process.toHandle().destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    /** The instance (from 1) that first took a file of the workload. */
+    private static int firstToTake(Path home, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            for (int i = 1; i <= count; i++) {
+                if (Files.readString(home.resolve("instance-" + i + ".log")).contains("Taking ")) {
+                    return i;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("No instance took a file within a minute: see " + home);
+    }
+
+    private boolean delivered(Path home) {
+        for (int i = 1; i <= files; i++) {
+            if (!Files.exists(home.resolve("outbox/part-" + i + ".summary.json"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Process start(Path home, String name, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        return new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve(name + ".log").toFile()).start();
+    }
+}
