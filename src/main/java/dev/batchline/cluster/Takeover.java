@@ -56,8 +56,8 @@ public final class Takeover {
             return count;
         });
         if (!taken.isEmpty()) {
-            LOG.warn("Took over the work of instance {} (no heartbeat for {} s): {} sources and batches",
-                    String.join(", ", taken), instance.lease().toSeconds(), moved);
+            LOG.warn("Took over the work of instance {} (it stopped, or sent no heartbeat for the {} s lease): {}"
+                     + " sources and batches", String.join(", ", taken), instance.lease().toSeconds(), moved);
         }
         // every time, not only after a takeover, so that what a failed round left is adopted in the next
         spools.adopt();
