@@ -13,9 +13,10 @@ ALTER TABLE batch ADD COLUMN owner VARCHAR(256);
 CREATE INDEX source_owner ON source (owner, status);
 CREATE INDEX batch_owner ON batch (owner, status);
 -- The inbox files being read (the read lock of Camel's file consumer, readLock=idempotent-changed): each by one
--- instance, until it is done with the file or dies.
+-- instance, until it is done with the file or was taken for dead.
 CREATE TABLE inbox_lock (
-    path      VARCHAR(4096) PRIMARY KEY,  -- the file's absolute path
+    path_key  VARCHAR(64)   PRIMARY KEY,  -- SHA-256 of the path, in hex
+    path      VARCHAR(4096) NOT NULL,     -- the file's absolute path
     owner     VARCHAR(256)  NOT NULL,     -- the instance reading it
     locked_at BIGINT        NOT NULL
 );

@@ -69,12 +69,13 @@ public class BatchlineConfiguration implements CamelConfiguration {
         context.addService(new EarlyStart(store), true, true);
 
         // this instance among those sharing the store: the owner of the work it takes, until it dies
+        // (taken for dead while it runs, it halts as if killed: what it was doing is another's now)
         Instance instance = new Instance(store, settings.value("batchline.cluster.instance"), lease(settings),
-                context, clock);
+                settings.duration("batchline.cluster.heartbeat", "5s"), () -> Runtime.getRuntime().halt(3), clock);
         registry.bind("instance", instance);
         context.addService(instance, true, true);
         String owner = instance.name();
-        registry.bind("inboxLocks", new InboxLocks(store, owner, instance.lease(), clock));
+        registry.bind("inboxLocks", new InboxLocks(store, instance, clock));
         if (!store.embedded()) {
             clusteredQuartz(context, settings, store, instance);
         }
@@ -98,8 +99,8 @@ public class BatchlineConfiguration implements CamelConfiguration {
         context.addService(spools, true, true);
         RecordFormat format = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
                 settings.value("batchline.system"));
-        Intake intake = new Intake(store, spools, work, owner, Path.of(settings.string("batchline.inbox", "inbox")), format,
-                (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"),
+        Intake intake = new Intake(store, spools, work, owner, Path.of(settings.string("batchline.inbox", "inbox")),
+                format, (int) settings.bytes("batchline.inbox.max-line-bytes", "10MB"),
                 settings.bytes("batchline.inbox.max-file-bytes", "20GB"), clock);
         registry.bind("intake", intake);
         context.addService(intake, true, true);
@@ -122,13 +123,14 @@ public class BatchlineConfiguration implements CamelConfiguration {
                 clock));
         Prices prices = new Prices(settings.value("batchline.prices"),
                 settings.decimal("batchline.prices.batch-share", 0.5));
-        registry.bind("delivery", new Delivery(store, owner, work, Path.of(settings.string("batchline.outbox", "outbox")),
-                prices, waits, clock));
+        registry.bind("delivery", new Delivery(store, owner, work,
+                Path.of(settings.string("batchline.outbox", "outbox")), prices, waits, clock));
 
         // streams: records sent to direct:batch (from a queue or any route), their results sent to an endpoint
         String resultsEndpoint = settings.string("batchline.results.endpoint", "");
-        Streams streams = new Streams(store, spools, owner, new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
-                settings.value("batchline.system")), resultsEndpoint,
+        RecordFormat streamFormat = new RecordFormat(settings.string("batchline.model", "gpt-4o-mini"),
+                settings.value("batchline.system")); // its own: a format is not shared between threads
+        Streams streams = new Streams(store, spools, owner, streamFormat, resultsEndpoint,
                 settings.integer("batchline.stream.segment-records", 10_000), clock);
         registry.bind("streams", streams);
         context.addService(streams, true, true);

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,8 +295,12 @@ public final class BatchResults {
             ObjectNode error = JSON.createObjectNode().put("code", code).put("message", message);
             String line = prefix + "\"" + id.text() + "\",\"response\":null,\"error\":" + error + "}";
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            long offset = channel.size();
-            channel.write(ByteBuffer.wrap(bytes), offset);
+            long offset;
+            // two instances may file batches of one source at once (one took over the other's batches)
+            try (FileLock appending = channel.lock()) {
+                offset = channel.size();
+                channel.write(ByteBuffer.wrap(bytes), offset);
+            }
             slots(id.source()).put(id.ordinal(), Slots.FAILURE, batch.id(), offset, bytes.length - 1, prefix.length(),
                     prefix.length() + id.text().length() + 2);
             count(id.source(), FAILED);
@@ -330,7 +335,16 @@ public final class BatchResults {
                 retry.close();
                 retry = null;
             }
+            // on disk (and on the file server of a shared work folder) before the commit lets a delivery read them,
+            // which may be another instance's
+            for (Slots written : slots.values()) {
+                written.force();
+            }
+            for (FileChannel written : failures.values()) {
+                written.force(false);
+            }
             store.inTransaction(c -> {
+                Batches.requireOwner(c, batch.id(), owner);
                 Long retryBatch = null;
                 if (retried > 0) {
                     BatchRecord next = Batches.sealedRetry(c, batch, work.root().relativize(retrySpool).toString()

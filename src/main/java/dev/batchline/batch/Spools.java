@@ -100,8 +100,9 @@ public final class Spools extends ServiceSupport {
                     continue;
                 }
                 if (record.requests() == 0) {
-                    store.inTransaction(c -> Batches.discardEmpty(c, record.id()));
-                    WorkFolder.deleteTree(work.batch(record.id()));
+                    if (store.inTransaction(c -> Batches.discardEmpty(c, record.id()))) {
+                        WorkFolder.deleteTree(work.batch(record.id()));
+                    }
                     continue;
                 }
                 new Spool(record, work.resolve(record.spool()), Map.of()).close(); // cut back to the committed length
@@ -220,9 +221,15 @@ public final class Spools extends ServiceSupport {
         }
     }
 
-    /** Saves every open batch's committed size and sources and seals the given ones, in the caller's transaction. */
+    /**
+     * Saves every open batch's committed size and sources and seals the given ones, in the caller's transaction;
+     * fails when another instance took a batch over meanwhile (this one was taken for dead).
+     */
     public void commit(Connection c, Collection<Spool> seal, Instant now) throws SQLException {
         for (Spool spool : open.values()) {
+            if (spool.dirty() || seal.contains(spool)) {
+                Batches.requireOwner(c, spool.id(), owner);
+            }
             if (spool.dirty()) {
                 Batches.saveSpool(c, spool.id(), spool.requests(), spool.bytes());
                 Batches.saveSourceRequests(c, spool.id(), spool.requestsBySource());

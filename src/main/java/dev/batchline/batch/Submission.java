@@ -112,6 +112,7 @@ public final class Submission {
                     provider.name(), null);
         }
         store.inTransaction(c -> {
+            Batches.requireOwner(c, batch.id(), owner);
             Batches.recordUpload(c, batch.id(), provider.name(), provider.keyFingerprint(), inputFileId);
             return null;
         });
@@ -141,6 +142,7 @@ public final class Submission {
         }
         if (created == null) {
             store.inTransaction(c -> {
+                Batches.requireOwner(c, batch.id(), owner); // the attempt is this instance's to make
                 Batches.recordCreateAttempt(c, batch.id(), clock.instant());
                 return null;
             });

@@ -9,18 +9,21 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import dev.batchline.state.Instances;
 import dev.batchline.state.StateStore;
-import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This running Batchline among those that share the state store: it has a name, notes itself in the store at start,
- * and renews its lease with a heartbeat. Sources and batches it takes are its own until it stops or its lease runs
- * out; then a living instance takes them ({@link Takeover}). On the embedded store there is one instance,
+ * and renews its lease with a heartbeat on a thread of its own, from its start to its stop (so start-up and a
+ * graceful shutdown are covered too). Sources and batches it takes are its own until it stops or its lease runs out;
+ * then a living instance takes them ({@link Takeover}). On the embedded store there is one instance,
  * {@value #EMBEDDED}, and whatever the last run left is its own at once.
  */
 public final class Instance extends ServiceSupport {
@@ -32,29 +35,32 @@ public final class Instance extends ServiceSupport {
     private final StateStore store;
     private final String name;
     private final Duration lease;
-    private final CamelContext context;
+    private final Duration heartbeat;
+    private final Runnable whenFenced;
     private final Clock clock;
+    private ScheduledExecutorService beats;
     private volatile boolean fenced;
 
-    public Instance(StateStore store, String name, Duration lease, CamelContext context, Clock clock) {
+    /**
+     * @param whenFenced what to do when this instance finds it was taken for dead: the application halts, as if
+     *                   killed, so that nothing it was doing carries on beside the instance that took its work
+     */
+    public Instance(StateStore store, String name, Duration lease, Duration heartbeat, Runnable whenFenced,
+                    Clock clock) {
         this.store = store;
         this.name = store.embedded() ? EMBEDDED : name == null || name.isBlank() ? generatedName() : name.trim();
         this.lease = lease;
-        this.context = context;
+        this.heartbeat = heartbeat;
+        this.whenFenced = whenFenced;
         this.clock = clock;
     }
 
     /** The host's name and a random suffix: unique, and readable in the logs and the store. */
     private static String generatedName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "batchline";
-        }
         byte[] suffix = new byte[3];
         new SecureRandom().nextBytes(suffix);
-        return host + "-" + HexFormat.of().formatHex(suffix);
+        String host = host();
+        return (host == null ? "batchline" : host) + "-" + HexFormat.of().formatHex(suffix);
     }
 
     public String name() {
@@ -65,29 +71,47 @@ public final class Instance extends ServiceSupport {
         return lease;
     }
 
+    /** Whether this instance was taken for dead: it must not take or do any more work. */
+    public boolean fenced() {
+        return fenced;
+    }
+
     @Override
     protected void doStart() {
         long now = clock.millis();
-        boolean registered = store.inTransaction(c -> {
-            if (store.embedded()) {
-                // the only instance on this store: what the last run owned, and the inbox files it held, are its own
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM instance")) {
-                    ps.executeUpdate();
+        boolean registered;
+        try {
+            registered = store.transaction(c -> {
+                if (store.embedded()) {
+                    // the only instance on this store: what the last run owned, and the inbox files it held, are its
+                    // own
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM instance")) {
+                        ps.executeUpdate();
+                    }
+                    releaseInboxLocks(c);
+                    Instances.takeAll(c, name);
+                } else if (Instances.bury(c, name, now - lease.toMillis())) {
+                    LOG.info("Instance {} was stopped or lost; its work is its own again", name);
                 }
-                releaseInboxLocks(c);
-                Instances.transfer(c, null, true, name);
-            } else if (Instances.bury(c, name, now - lease.toMillis())) {
-                LOG.info("Instance {} was stopped or lost; its work is its own again", name);
-            }
-            return Instances.register(c, name, host(), now);
-        });
+                return Instances.register(c, name, host(), now);
+            });
+        } catch (SQLException e) {
+            registered = false; // another instance of that name registered at the same moment
+        }
         if (!registered) {
             throw new IllegalStateException("An instance named " + name + " is running on the state store (its"
                                             + " heartbeat is younger than batchline.cluster.lease, " + lease.toSeconds()
                                             + " s): give every instance its own batchline.cluster.instance, or leave"
                                             + " it empty for a generated one");
         }
-        LOG.info("Instance {} started (lease {} s)", name, lease.toSeconds());
+        beats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "batchline-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        beats.scheduleWithFixedDelay(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("Instance {} started (lease {} s, heartbeat {} s)", name, lease.toSeconds(), heartbeat.toSeconds());
     }
 
     private static void releaseInboxLocks(Connection c) throws SQLException {
@@ -112,19 +136,27 @@ public final class Instance extends ServiceSupport {
         if (fenced) {
             return;
         }
-        if (store.inTransaction(c -> Instances.beat(c, name, clock.millis()))) {
+        try {
+            if (store.inTransaction(c -> Instances.beat(c, name, clock.millis()))) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Instance {} could not renew its lease: {}", name, e.getMessage());
             return;
         }
         fenced = true;
         LOG.error("Instance {} was taken for dead (no heartbeat for longer than batchline.cluster.lease, {} s) and"
                   + " its work was given to another instance: stopping now", name, lease.toSeconds());
-        Thread stopper = new Thread(context::stop, "batchline-fenced");
-        stopper.start();
+        whenFenced.run();
     }
 
     /** A clean stop hands the work over at once: the lease ends now rather than after its time. */
     @Override
     protected void doStop() {
+        if (beats != null) {
+            beats.shutdownNow();
+            beats = null;
+        }
         if (fenced || store.embedded()) {
             return;
         }

@@ -51,6 +51,8 @@ public final class Intake extends ServiceSupport {
     private final int maxLineBytes;
     private final long maxFileBytes;
     private final Clock clock;
+    /** The source being read now, which {@link #recover} leaves alone (it may run at a checkpoint of the read). */
+    private long reading = -1;
     /** The open batches files were read into since the last look ended; the records of streams do not seal a batch. */
     private final Set<Spool> filled = new HashSet<>();
 
@@ -83,6 +85,9 @@ public final class Intake extends ServiceSupport {
         try {
             for (Source source : store.inTransaction(c -> Sources.withStatus(c, Sources.FILE, Source.INGESTING,
                     owner))) {
+                if (source.id() == reading) {
+                    continue;
+                }
                 Path file = inbox.resolve(source.name());
                 if (Files.isRegularFile(file) && identity(file, source.name()).equals(identityOf(source))) {
                     continue;
@@ -169,7 +174,12 @@ public final class Intake extends ServiceSupport {
                 new Run(source, file).refuse(refusal);
                 throw new RefusedFileException(name + ": " + refusal.substring(refusal.indexOf('\n') + 1));
             }
-            new Run(source, file).read();
+            reading = source.id();
+            try {
+                new Run(source, file).read();
+            } finally {
+                reading = -1;
+            }
         } finally {
             try {
                 if (lastOfPoll) {
@@ -368,6 +378,7 @@ public final class Intake extends ServiceSupport {
             long indexBytes = index.flush();
             spools.flush();
             store.inTransaction(c -> {
+                Sources.requireOwner(c, source.id(), owner);
                 Sources.saveProgress(c, source.id(), offset, nextLine, records, invalid, indexBytes,
                         ended ? clock.instant() : null);
                 spools.commit(c, seal, clock.instant());

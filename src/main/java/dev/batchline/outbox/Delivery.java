@@ -130,6 +130,7 @@ public final class Delivery {
         move(summaryTemp, dir.resolve(base + ".summary.json"));
 
         store.inTransaction(c -> {
+            Sources.requireOwner(c, source.id(), owner);
             Sources.markDelivered(c, source.id(), now);
             return null;
         });

@@ -123,6 +123,11 @@ public final class Batches {
         }
     }
 
+    /** Locks the batch for the transaction; fails when {@code owner} no longer owns it. */
+    public static void requireOwner(Connection c, long id, String owner) throws SQLException {
+        Instances.requireOwner(c, "batch", id, owner);
+    }
+
     /** Forgets an open batch that holds no request (one a stopped instance had just opened). */
     public static boolean discardEmpty(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

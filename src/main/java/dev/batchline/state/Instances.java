@@ -17,6 +17,25 @@ public final class Instances {
     private Instances() {
     }
 
+    /**
+     * Locks a source's or batch's row for the caller's transaction and checks that the instance still owns it: a
+     * step of an instance taken for dead (its work given to another) fails here instead of being recorded twice.
+     * The lock makes a takeover wait until the step is committed.
+     */
+    static void requireOwner(Connection c, String table, long id, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM " + table + " WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                String found = rs.next() ? rs.getString(1) : null;
+                if (!owner.equals(found)) {
+                    throw new TakenOverException("The " + table + " " + id + " belongs to instance " + found
+                                                 + " now, not to " + owner + " (taken over when " + owner
+                                                 + " was taken for dead)");
+                }
+            }
+        }
+    }
+
     /** Notes a starting instance; false when one of that name is in the table already. */
     public static boolean register(Connection c, String name, String host, long now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE name = ?")) {
@@ -83,22 +102,35 @@ public final class Instances {
         }
     }
 
+    /** Gives the unfinished sources and batches of a dead instance to another; returns how many changed hands. */
+    public static int transfer(Connection c, String from, String to) throws SQLException {
+        return transfer(c, "owner = ?", from, to);
+    }
+
     /**
-     * Gives the unfinished sources and batches of one owner ({@code from}; null: work from before owners were
-     * kept, or, with {@code everyone}, every other owner) to another; returns how many changed hands.
+     * Gives the unfinished sources and batches no instance owns to this one: work from before owners were kept, and
+     * work an instance made after it was taken for dead and before it stopped.
      */
-    public static int transfer(Connection c, String from, boolean everyone, String to) throws SQLException {
-        String whose = everyone ? "(owner IS NULL OR owner <> ?)" : from == null ? "owner IS NULL" : "owner = ?";
+    public static int adoptOrphans(Connection c, String to) throws SQLException {
+        return transfer(c, "(owner IS NULL OR NOT EXISTS (SELECT 1 FROM instance i WHERE i.name = {table}.owner))",
+                null, to);
+    }
+
+    /** Gives every unfinished source and batch to the one instance on the embedded store. */
+    public static int takeAll(Connection c, String to) throws SQLException {
+        return transfer(c, "(owner IS NULL OR owner <> ?)", to, to);
+    }
+
+    private static int transfer(Connection c, String whose, String whoseName, String to) throws SQLException {
         int moved = 0;
-        for (String sql : new String[] {
-            "UPDATE source SET owner = ? WHERE status <> '" + Source.DELIVERED + "' AND " + whose,
-            "UPDATE batch SET owner = ? WHERE status <> '" + BatchRecord.PROCESSED + "' AND " + whose}) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (String table : new String[] {"source", "batch"}) {
+            String unfinished = table.equals("source") ? "status <> '" + Source.DELIVERED + "'"
+                    : "status <> '" + BatchRecord.PROCESSED + "'";
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET owner = ? WHERE " + unfinished
+                                                           + " AND " + whose.replace("{table}", table))) {
                 ps.setString(1, to);
-                if (everyone) {
-                    ps.setString(2, to);
-                } else if (from != null) {
-                    ps.setString(2, from);
+                if (whoseName != null) {
+                    ps.setString(2, whoseName);
                 }
                 moved += ps.executeUpdate();
             }

@@ -107,6 +107,11 @@ public final class Sources {
         }
     }
 
+    /** Locks the source for the transaction; fails when {@code owner} no longer owns it. */
+    public static void requireOwner(Connection c, long id, String owner) throws SQLException {
+        Instances.requireOwner(c, "source", id, owner);
+    }
+
     /** Makes the instance that resumes reading a source its owner. */
     public static void claim(Connection c, long id, String owner) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE source SET owner = ? WHERE id = ?")) {

@@ -81,6 +81,13 @@ public final class Slots implements Closeable {
         return chunk;
     }
 
+    /** Writes the slots put so far to the file (its pages, from memory to the disk or file server). */
+    public void force() {
+        for (MappedByteBuffer chunk : chunks.values()) {
+            chunk.force();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         chunks.clear();

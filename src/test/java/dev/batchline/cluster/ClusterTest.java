@@ -25,22 +25,21 @@ import dev.batchline.state.Batches;
 import dev.batchline.state.Source;
 import dev.batchline.state.Sources;
 import dev.batchline.state.StateStore;
+import dev.batchline.state.TakenOverException;
 import dev.batchline.stream.Streams;
 import dev.batchline.work.WorkFolder;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Instances on one PostgreSQL store (a real server), each with its own view of the shared work folder, and one
- * clock moved by hand so that leases run out without waiting: who gets an inbox file, what happens to the work of
- * an instance that dies or stops, and what an instance found dead while it runs does.
+ * clock moved by hand so that leases run out without waiting (their own heartbeats are an hour apart, so only the
+ * test's count): who gets an inbox file, what happens to the work of an instance that dies or stops, and what an
+ * instance found dead while it runs does.
  */
 class ClusterTest {
 
@@ -51,12 +50,13 @@ class ClusterTest {
 
     private final PostgresServer postgres = PostgresServer.start();
     private final MovableClock clock = new MovableClock();
-    private final CamelContext context = new DefaultCamelContext();
+    private final List<Instance> instances = new ArrayList<>();
     private final List<StateStore> stores = new ArrayList<>();
+    private final CountDownLatch halted = new CountDownLatch(1);
 
     @AfterEach
     void stop() throws Exception {
-        context.stop();
+        instances.forEach(Instance::stop);
         stores.forEach(StateStore::stop);
         postgres.close();
     }
@@ -75,6 +75,9 @@ class ClusterTest {
         clock.move(LEASE.plusSeconds(1));
         b.heartbeat();
         c.heartbeat(); // a stays silent: its lease runs out
+        assertThat(locks(b).add(file)).as("a file of an instance not yet taken for dead").isFalse();
+        Member taker = member(b);
+        new Takeover(taker.store, b, taker.spools, taker.intake, taker.streams, clock).run();
         ExecutorService askers = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch together = new CountDownLatch(1);
@@ -109,6 +112,8 @@ class ClusterTest {
         Spool sealed = dead.spools.spoolFor(new BatchKey("/v1/chat/completions", "gpt-4.1-mini"));
         sealed.append(reading.id(), line, line.length);
         dead.spools.sealNow(List.of(sealed), "full");
+        Spool unfinished = dead.spools.spoolFor(new BatchKey("/v1/embeddings", "text-embedding-3-small"));
+        unfinished.append(reading.id(), line, line.length); // not committed when a stalls
 
         clock.move(LEASE.plusSeconds(1));
         Instance b = started("b");
@@ -125,9 +130,12 @@ class ClusterTest {
         assertThat(finished).as("the source whose file is gone, finished by b").extracting(Source::id)
                 .containsExactly(reading.id());
 
-        context.start();
+        assertThatThrownBy(() -> dead.spools.sealNow(List.of(unfinished), "a wakes up"))
+                .as("a step of a after its work was taken").isInstanceOf(TakenOverException.class);
         a.heartbeat();
-        await().atMost(Duration.ofSeconds(10)).until(context::isStopped);
+        assertThat(a.fenced()).as("a, taken for dead").isTrue();
+        assertThat(halted.getCount()).as("a halted").isZero();
+        assertThat(locks(a).add(home.resolve("inbox/new.jsonl").toString())).as("a new file for a").isFalse();
     }
 
     @Test
@@ -153,8 +161,9 @@ class ClusterTest {
     }
 
     private Instance started(String name) {
-        Instance instance = new Instance(store(), name, LEASE, context, clock);
+        Instance instance = new Instance(store(), name, LEASE, Duration.ofHours(1), halted::countDown, clock);
         instance.start();
+        instances.add(instance);
         return instance;
     }
 
@@ -166,7 +175,7 @@ class ClusterTest {
     }
 
     private InboxLocks locks(Instance instance) {
-        return new InboxLocks(stores.get(0), instance.name(), LEASE, clock);
+        return new InboxLocks(stores.get(0), instance, clock);
     }
 
     /** An instance's work: its open batches, intake and streams on the shared work folder. */
