@@ -40,12 +40,16 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires Batchline's beans into the Camel registry from the {@code batchline.*} properties, in one place, in the
  * order they depend on each other. The routes in {@code routes/} call them by these names.
  */
 public class BatchlineConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchlineConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -78,6 +82,11 @@ public class BatchlineConfiguration implements CamelConfiguration {
         registry.bind("inboxLocks", new InboxLocks(store, instance, clock));
         if (!store.embedded()) {
             clusteredQuartz(context, settings, store, instance);
+            if (providers.current().name().equals(Providers.LOCAL)) {
+                LOG.warn("The state store is shared, but new batches go to this instance's embedded local provider,"
+                         + " which the other instances cannot reach: if several instances share the store, run one"
+                         + " local provider on its own and point every instance at it (docs/scale-out.md)");
+            }
         }
 
         // failures: one classification, and the waits of the work they leave waiting
