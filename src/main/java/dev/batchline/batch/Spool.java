@@ -3,7 +3,9 @@ package dev.batchline.batch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import dev.batchline.state.BatchRecord;
 import dev.batchline.work.FileSink;
@@ -18,6 +20,8 @@ public final class Spool {
     private final BatchKey key;
     private final FileSink out;
     private final Map<Long, Integer> requestsBySource;
+    /** The sources whose count changed since the last commit: only those are saved at the next. */
+    private final Set<Long> changed = new HashSet<>();
     private final long openedAt;
     private long lastSource = -1;
     private int lastSourceRequests;
@@ -61,9 +65,14 @@ public final class Spool {
         return dirty;
     }
 
-    Map<Long, Integer> requestsBySource() {
+    /** The requests of each source whose count changed since the last commit (a spool takes many small sources). */
+    Map<Long, Integer> changedRequestsBySource() {
         countLastSource();
-        return requestsBySource;
+        Map<Long, Integer> counts = new HashMap<>();
+        for (long source : changed) {
+            counts.put(source, requestsBySource.get(source));
+        }
+        return counts;
     }
 
     /** Appends one request line (ending in a newline) of the given source. */
@@ -83,6 +92,7 @@ public final class Spool {
     private void countLastSource() {
         if (lastSourceRequests > 0) {
             requestsBySource.merge(lastSource, lastSourceRequests, Integer::sum);
+            changed.add(lastSource);
             lastSourceRequests = 0;
         }
     }
@@ -93,6 +103,7 @@ public final class Spool {
 
     void committed() {
         dirty = false;
+        changed.clear();
     }
 
     /** False once the spool is sealed or closed. */

@@ -232,7 +232,7 @@ public final class Spools extends ServiceSupport {
             }
             if (spool.dirty()) {
                 Batches.saveSpool(c, spool.id(), spool.requests(), spool.bytes());
-                Batches.saveSourceRequests(c, spool.id(), spool.requestsBySource());
+                Batches.saveSourceRequests(c, spool.id(), spool.changedRequestsBySource());
             }
         }
         for (Spool spool : seal) {

@@ -355,14 +355,16 @@ public final class Batches {
 
     /** Whether every source with records in the batch has been delivered. */
     public static boolean allSourcesDelivered(Connection c, long batchId) throws SQLException {
+        // from the sources not delivered yet (the few in flight, by the status index) to the batch, not from the batch's
+        // sources (thousands of small ones, most delivered) to their status
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM batch_source bs JOIN source s ON s.id = bs.source_id WHERE bs.batch_id = ?"
-                + " AND s.status <> ?")) {
-            ps.setLong(1, batchId);
-            ps.setString(2, Source.DELIVERED);
+                "SELECT s.id FROM source s WHERE s.status IN (?, ?) AND EXISTS (SELECT 1 FROM batch_source bs"
+                + " WHERE bs.batch_id = ? AND bs.source_id = s.id) LIMIT 1")) {
+            ps.setString(1, Source.INGESTING);
+            ps.setString(2, Source.INGESTED);
+            ps.setLong(3, batchId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 0;
+                return !rs.next();
             }
         }
     }
