@@ -98,8 +98,10 @@ public final class Delivery {
         String base = source.baseName();
         List<BatchSource> batches = store.inTransaction(c -> Batches.batchesOf(c, source.id()));
         Tally tally = new Tally(prices);
-        Path results = dir.resolve("." + base + ".results.jsonl.tmp");
-        Path errors = dir.resolve("." + base + ".errors.jsonl.tmp");
+        // temporary names of this source's own: two sources of one name (dropped twice) may be delivered at once
+        String temporary = "." + base + "." + source.id();
+        Path results = dir.resolve(temporary + ".results.jsonl.tmp");
+        Path errors = dir.resolve(temporary + ".errors.jsonl.tmp");
         try (Writing writing = new Writing(source, results, errors, tally)) {
             writing.all();
         }
@@ -117,7 +119,7 @@ public final class Delivery {
         }
         Instant now = clock.instant();
         ObjectNode summary = summary(source, tally, retried, lost, providerBatchIds, now);
-        Path summaryTemp = dir.resolve("." + base + ".summary.json.tmp");
+        Path summaryTemp = dir.resolve(temporary + ".summary.json.tmp");
         Files.write(summaryTemp, JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary));
 
         move(results, dir.resolve(base + ".results.jsonl"));
