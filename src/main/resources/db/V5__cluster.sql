@@ -1,3 +1,5 @@
+-- (batch.provider, whose comment in V1 says "base URL", holds the provider's name: local, openai, or a base URL.)
+
 -- Scale-out: the instances that share this store. An instance is alive while its heartbeat is younger than
 -- batchline.cluster.lease; the work of one that is not is taken over by a living one.
 CREATE TABLE instance (

@@ -62,6 +62,7 @@ public final class Bench {
         bench.polling(Integer.parseInt(option(args, "--batches", smoke ? "300" : "10000")));
         bench.startup(smoke ? 1 : 5);
         bench.cluster(Integer.parseInt(option(args, "--cluster-records", smoke ? "2000" : "100000")));
+        bench.smallFiles(Integer.parseInt(option(args, "--small-files-records", smoke ? "200" : "10000")));
         if (!smoke) {
             bench.microbenchmark();
         }
@@ -273,6 +274,40 @@ public final class Bench {
                 lease), String.format(Locale.ROOT, "%.1f s to take over, %.1f s to the last summary", takeover,
                 run.value("finished")), "—", "—", "lease + one heartbeat",
             takeover <= lease * 7 / 6.0 + 1 ? "yes" : "NO"});
+    }
+
+    /**
+     * The same records as one file, as files of 5 and as files of 1, dropped at once, on the embedded store and on
+     * PostgreSQL: many small sources should cost about what one source does.
+     */
+    private void smallFiles(int records) throws Exception {
+        Run run = java(List.of("-Dbatchline.jar=" + jar), "dev.batchline.bench.SmallFilesRun",
+                fresh("small-files").toString(), Integer.toString(records));
+        if (run.exit != 0) {
+            rows.add(new String[] {"Many small files", "failed: " + run.tail(), "", "", "", "NO"});
+            return;
+        }
+        for (String store : List.of("embedded", "postgres")) {
+            String where = store.equals("embedded") ? "embedded store" : "PostgreSQL";
+            double one = run.value(store + "_one");
+            double fives = run.value(store + "_fives");
+            double ones = run.value(store + "_ones");
+            rows.add(new String[] {String.format(Locale.ROOT, "%,d records as %,d files of 5, dropped at once, %s",
+                    records, records / 5, where), seconds(fives), String.format(Locale.ROOT, "as 1 file: %s",
+                    seconds(one)), String.format(Locale.ROOT, "%.1fx the time", fives / one), "≤ 3x",
+                fives <= 3 * one ? "yes" : "NO"});
+            rows.add(new String[] {String.format(Locale.ROOT, "%,d records as %,d files of 1, dropped at once, %s",
+                    records, records, where), seconds(ones), String.format(Locale.ROOT, "as 1 file: %s",
+                    seconds(one)), String.format(Locale.ROOT, "%.1fx the time", ones / one), "≤ 8x",
+                ones <= 8 * one ? "yes" : "NO"});
+            double first = run.value(store + "_first");
+            double last = run.value(store + "_last");
+            int slice = (int) run.value(store + "_slice");
+            rows.add(new String[] {String.format(Locale.ROOT, "Intake per file of the last %,d of those files, %s",
+                    slice, where), String.format(Locale.ROOT, "%.2f ms", last), String.format(Locale.ROOT,
+                    "the first %,d: %.2f ms", slice, first), String.format(Locale.ROOT, "%.2fx", last / first),
+                "≤ 1.2x", last <= 1.2 * first ? "yes" : "NO"});
+        }
     }
 
     private void startup(int runs) throws Exception {

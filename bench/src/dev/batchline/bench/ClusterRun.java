@@ -26,42 +26,50 @@ public final class ClusterRun {
 
     private final Path dir;
     private final Path jar;
-    private final int records;
-    private final int files;
     private final int leaseSeconds;
+    private int files;
+    /** The summaries seen so far in a scenario: part-1 to part-seen. */
+    private int seen;
 
-    private ClusterRun(Path dir, int records, int files, int leaseSeconds) {
+    ClusterRun(Path dir, int leaseSeconds) {
         this.dir = dir;
         this.jar = Path.of(System.getProperty("batchline.jar", "target/batchline.jar")).toAbsolutePath();
-        this.records = records;
-        this.files = files;
         this.leaseSeconds = leaseSeconds;
     }
 
     public static void main(String[] args) throws Exception {
-        ClusterRun run = new ClusterRun(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]));
+        ClusterRun run = new ClusterRun(Path.of(args[0]), Integer.parseInt(args[3]));
+        int records = Integer.parseInt(args[1]);
+        int files = Integer.parseInt(args[2]);
         for (int instances = 1; instances <= 3; instances++) {
-            double seconds = run.scenario(instances, false)[0];
-            System.out.printf(Locale.ROOT, "instances%d=%.1f seconds%d=%.2f%n", instances, run.records / seconds,
+            double seconds = run.scenario("cluster-" + instances, instances, false, true, records, files)[0];
+            System.out.printf(Locale.ROOT, "instances%d=%.1f seconds%d=%.2f%n", instances, records / seconds,
                     instances, seconds);
         }
-        double[] takeover = run.scenario(2, true);
+        double[] takeover = run.scenario("cluster-2-kill", 2, true, true, records, files);
         System.out.printf(Locale.ROOT, "takeover=%.2f finished=%.2f%n", takeover[1], takeover[2]);
     }
 
     /**
-     * Drops the workload into the shared inbox of {@code count} instances and waits for every summary: returns the
-     * seconds from the drop to the last summary, and with {@code kill}, those from the SIGKILL of the first instance
-     * (once it took a file) to the first line of a takeover and to the last summary.
+     * Drops {@code records} records in {@code files} files into the inbox of {@code count} instances (sharing a
+     * PostgreSQL store, or one instance on its embedded store) and waits for every summary: returns the seconds from
+     * the drop to the last summary, and with {@code kill}, those from the SIGKILL of the first instance to take a
+     * file to the first line of a takeover and to the last summary. The instances' logs stay in the scenario's
+     * folder under {@code dir} until the next run of it.
      */
-    private double[] scenario(int count, boolean kill) throws Exception {
-        Path home = dir.resolve("cluster-" + count + (kill ? "-kill" : ""));
+    double[] scenario(String name, int count, boolean kill, boolean shared, int records, int files)
+            throws Exception {
+        this.files = files;
+        this.seen = 0;
+        Path home = dir.resolve(name);
         WorkFolder.deleteTree(home);
         Files.createDirectories(home.resolve("inbox"));
         Path staged = Files.createDirectories(home.resolve("staged"));
         for (int i = 1; i <= files; i++) {
             Workloads.simpleRecords(staged.resolve("part-" + i + ".jsonl"), records / files, i);
+        }
+        if (!shared) {
+            return timed(home, staged, count, kill, null);
         }
         try (PostgresServer postgres = PostgresServer.start()) {
             return timed(home, staged, count, kill, postgres);
@@ -81,15 +89,19 @@ public final class ClusterRun {
                     Duration.ofSeconds(60));
             String baseUrl = line.substring(line.indexOf("http"));
             for (int i = 1; i <= count; i++) {
-                processes.add(start(home, "instance-" + i, List.of("-Xmx256m", "-Dbatchline.cluster.instance=i" + i,
-                        "-Dbatchline.store.url=" + postgres.url(), "-Dbatchline.store.user=postgres",
+                List<String> options = new ArrayList<>(List.of("-Xmx256m", "-Dbatchline.cluster.instance=i" + i,
                         "-Dbatchline.cluster.lease=" + leaseSeconds + "s",
                         "-Dbatchline.cluster.heartbeat=" + Math.max(1, leaseSeconds / 6) + "s",
                         "-Dbatchline.provider=" + baseUrl, "-Dbatchline.local.enabled=false",
                         "-Dbatchline.http.port=0", "-Dbatchline.poll.interval=250",
                         "-Dbatchline.batch.check-interval=100", "-Dbatchline.inbox.settle-time=100",
-                        "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100", "-jar",
-                        jar.toString())));
+                        "-Dbatchline.inbox.settle-timeout=300", "-Dbatchline.inbox.poll-delay=100"));
+                if (postgres != null) {
+                    options.addAll(List.of("-Dbatchline.store.url=" + postgres.url(),
+                            "-Dbatchline.store.user=postgres"));
+                }
+                options.addAll(List.of("-jar", jar.toString()));
+                processes.add(start(home, "instance-" + i, options));
             }
             for (int i = 1; i <= count; i++) {
                 Bench.awaitLine(home.resolve("instance-" + i + ".log"), "Routes startup", Duration.ofSeconds(60));
@@ -143,13 +155,12 @@ public final class ClusterRun {
         throw new IllegalStateException("No instance took a file within a minute: see " + home);
     }
 
+    /** Whether every summary is there; a summary seen once is not looked for again (thousands of small files). */
     private boolean delivered(Path home) {
-        for (int i = 1; i <= files; i++) {
-            if (!Files.exists(home.resolve("outbox/part-" + i + ".summary.json"))) {
-                return false;
-            }
+        while (seen < files && Files.exists(home.resolve("outbox/part-" + (seen + 1) + ".summary.json"))) {
+            seen++;
         }
-        return true;
+        return seen == files;
     }
 
     private static Process start(Path home, String name, List<String> arguments) throws IOException {

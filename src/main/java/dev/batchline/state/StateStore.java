@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * schema is created and migrated at start by Flyway from the scripts in {@code db/} on the class path, the same
  * scripts for both databases (and Quartz's tables on PostgreSQL); Flyway's lock makes that safe when several
  * instances start at once. A state change
- * is durable once {@link #transaction} returns.
+ * is committed once {@link #transaction} returns: handed to the operating system, so it survives the process
+ * (kill -9); H2 does not force each commit to the disk, so a power loss may lose the last ones (PostgreSQL forces
+ * them, by its own settings).
  */
 public final class StateStore implements Service {
 
