@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -115,6 +116,30 @@ class RealtimeLaneTest {
                     .isInstanceOf(CamelExecutionException.class)
                     .cause().isInstanceOf(HttpOperationFailedException.class)
                     .satisfies(e -> assertThat(((HttpOperationFailedException) e).getStatusCode()).isEqualTo(503));
+        }
+    }
+
+    /** The provider answers every real-time call with 429 and Retry-After: 2. */
+    @Nested
+    class RateLimitedProvider extends ApplicationTestSupport {
+
+        @Override
+        protected Properties properties() {
+            // the tests' short back-off cap (retry.max-delay) would cut the provider's wait short: the default here
+            return with("batchline.local.fault.chat.rate-429=1.0", "batchline.local.fault.retry-after=2",
+                    "batchline.realtime.max-retries=1", "batchline.retry.max-delay=30s");
+        }
+
+        @Test
+        void should_wait_the_providers_retry_after_before_it_retries() {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> template.requestBody("direct:realtime", "not so fast", String.class))
+                    .cause().isInstanceOf(HttpOperationFailedException.class)
+                    .satisfies(e -> assertThat(((HttpOperationFailedException) e).getStatusCode()).isEqualTo(429));
+            // a lower bound: the one retry came no earlier than the provider asked (a slow machine only adds to it)
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("from the call to its failure")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         }
     }
 }
