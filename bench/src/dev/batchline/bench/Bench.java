@@ -460,7 +460,7 @@ public final class Bench {
         return new Run(exit, wall, Double.isNaN(inner) ? 0 : inner, output.toString());
     }
 
-    private static List<String> javaCommand(List<String> arguments) {
+    static List<String> javaCommand(List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments);

@@ -164,10 +164,7 @@ public final class ClusterRun {
     }
 
     private static Process start(Path home, String name, List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(arguments);
-        return new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+        return new ProcessBuilder(Bench.javaCommand(arguments)).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve(name + ".log").toFile()).start();
     }
 }

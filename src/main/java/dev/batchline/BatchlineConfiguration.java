@@ -74,14 +74,17 @@ public class BatchlineConfiguration implements CamelConfiguration {
 
         // this instance among those sharing the store: the owner of the work it takes, until it dies
         // (taken for dead while it runs, it halts as if killed: what it was doing is another's now)
-        Instance instance = new Instance(store, settings.value("batchline.cluster.instance"), lease(settings),
-                settings.duration("batchline.cluster.heartbeat", "5s"), () -> Runtime.getRuntime().halt(3), clock);
+        Duration lease = settings.duration("batchline.cluster.lease", "30s");
+        Duration heartbeat = settings.duration("batchline.cluster.heartbeat", "5s");
+        checkLease(lease, heartbeat);
+        Instance instance = new Instance(store, settings.value("batchline.cluster.instance"), lease, heartbeat,
+                () -> Runtime.getRuntime().halt(3), clock);
         registry.bind("instance", instance);
         context.addService(instance, true, true);
         String owner = instance.name();
         registry.bind("inboxLocks", new InboxLocks(store, instance, clock));
         if (!store.embedded()) {
-            clusteredQuartz(context, settings, store, instance);
+            clusteredQuartz(context, store, instance, heartbeat);
             if (providers.current().name().equals(Providers.LOCAL)) {
                 LOG.warn("The state store is shared, but new batches go to this instance's embedded local provider,"
                          + " which the other instances cannot reach: if several instances share the store, run one"
@@ -153,24 +156,21 @@ public class BatchlineConfiguration implements CamelConfiguration {
                 settings.string("batchline.model", "gpt-4o-mini")));
     }
 
-    /** How long an instance without a heartbeat keeps its work; the heartbeat must come well within it. */
-    private static Duration lease(Settings settings) {
-        Duration lease = settings.duration("batchline.cluster.lease", "30s");
-        Duration heartbeat = settings.duration("batchline.cluster.heartbeat", "5s");
+    /** The heartbeat must come well within the lease (how long an instance without one keeps its work). */
+    private static void checkLease(Duration lease, Duration heartbeat) {
         if (heartbeat.multipliedBy(2).compareTo(lease) > 0) {
             throw new IllegalArgumentException("batchline.cluster.heartbeat (" + heartbeat.toMillis() + " ms) must be"
                                                + " at most half of batchline.cluster.lease (" + lease.toMillis()
                                                + " ms), so one late heartbeat does not lose an instance its work");
         }
-        return lease;
     }
 
     /**
      * On a shared store, Quartz keeps the poll's trigger in the same database, clustered: each poll fires on one
      * instance, and another fires it when that one dies.
      */
-    private static void clusteredQuartz(CamelContext context, Settings settings, StateStore store,
-                                        Instance instance) {
+    private static void clusteredQuartz(CamelContext context, StateStore store, Instance instance,
+                                        Duration heartbeat) {
         Properties quartz = new Properties();
         quartz.setProperty("org.quartz.scheduler.instanceName", "batchline");
         quartz.setProperty("org.quartz.scheduler.instanceId", instance.name());
@@ -181,7 +181,7 @@ public class BatchlineConfiguration implements CamelConfiguration {
                 "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         quartz.setProperty("org.quartz.jobStore.isClustered", "true");
         quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval",
-                Long.toString(settings.duration("batchline.cluster.heartbeat", "5s").toMillis()));
+                Long.toString(heartbeat.toMillis()));
         quartz.setProperty("org.quartz.jobStore.dataSource", "batchline");
         quartz.setProperty("org.quartz.dataSource.batchline.provider", "hikaricp");
         quartz.setProperty("org.quartz.dataSource.batchline.driver", "org.postgresql.Driver");

@@ -3,8 +3,6 @@ package dev.batchline.cluster;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,10 +83,7 @@ public final class Instance extends ServiceSupport {
                 if (store.embedded()) {
                     // the only instance on this store: what the last run owned, and the inbox files it held, are its
                     // own
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM instance")) {
-                        ps.executeUpdate();
-                    }
-                    releaseInboxLocks(c);
+                    Instances.forgetAll(c);
                     Instances.takeAll(c, name);
                 } else if (Instances.bury(c, name, now - lease.toMillis())) {
                     LOG.info("Instance {} was stopped or lost; its work is its own again", name);
@@ -112,12 +107,6 @@ public final class Instance extends ServiceSupport {
         beats.scheduleWithFixedDelay(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("Instance {} started (lease {} s, heartbeat {} s)", name, lease.toSeconds(), heartbeat.toSeconds());
-    }
-
-    private static void releaseInboxLocks(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM inbox_lock")) {
-            ps.executeUpdate();
-        }
     }
 
     private static String host() {

@@ -94,30 +94,32 @@ public final class Batches {
         }
     }
 
+    /** Every instance's batches in one of the statuses, oldest first. */
     public static List<BatchRecord> withStatus(Connection c, String... statuses) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT * FROM batch WHERE status IN (");
-        for (int i = 0; i < statuses.length; i++) {
-            sql.append(i == 0 ? "?" : ", ?");
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql.append(") ORDER BY id").toString())) {
-            for (int i = 0; i < statuses.length; i++) {
-                ps.setString(i + 1, statuses[i]);
-            }
-            return all(ps);
-        }
+        return withStatusOf(c, null, statuses);
     }
 
     /** The owner's batches in one of the statuses, oldest first. */
     public static List<BatchRecord> ownedWithStatus(Connection c, String owner, String... statuses)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT * FROM batch WHERE owner = ? AND status IN (");
+        return withStatusOf(c, owner, statuses);
+    }
+
+    /** The batches in one of the statuses, of one owner or (null) of all, oldest first. */
+    private static List<BatchRecord> withStatusOf(Connection c, String owner, String... statuses)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch WHERE ")
+                .append(owner == null ? "" : "owner = ? AND ").append("status IN (");
         for (int i = 0; i < statuses.length; i++) {
             sql.append(i == 0 ? "?" : ", ?");
         }
         try (PreparedStatement ps = c.prepareStatement(sql.append(") ORDER BY id").toString())) {
-            ps.setString(1, owner);
-            for (int i = 0; i < statuses.length; i++) {
-                ps.setString(i + 2, statuses[i]);
+            int index = 1;
+            if (owner != null) {
+                ps.setString(index++, owner);
+            }
+            for (String status : statuses) {
+                ps.setString(index++, status);
             }
             return all(ps);
         }
@@ -355,8 +357,8 @@ public final class Batches {
 
     /** Whether every source with records in the batch has been delivered. */
     public static boolean allSourcesDelivered(Connection c, long batchId) throws SQLException {
-        // from the sources not delivered yet (the few in flight, by the status index) to the batch, not from the batch's
-        // sources (thousands of small ones, most delivered) to their status
+        // from the sources not delivered yet (the few in flight, by the status index) to the batch, not from the
+        // batch's sources (thousands of small ones, most delivered) to their status
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT s.id FROM source s WHERE s.status IN (?, ?) AND EXISTS (SELECT 1 FROM batch_source bs"
                 + " WHERE bs.batch_id = ? AND bs.source_id = s.id) LIMIT 1")) {

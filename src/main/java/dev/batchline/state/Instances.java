@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,11 +67,11 @@ public final class Instances {
         }
     }
 
-    /** Removes the row of an instance that stops; its unfinished work waits for whoever takes it. */
-    public static void remove(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM instance WHERE name = ?")) {
-            ps.setString(1, name);
-            ps.executeUpdate();
+    /** Forgets every instance and the inbox files they held: on the embedded store, what the last run left. */
+    public static void forgetAll(Connection c) throws SQLException {
+        try (Statement statement = c.createStatement()) {
+            statement.executeUpdate("DELETE FROM instance");
+            statement.executeUpdate("DELETE FROM inbox_lock");
         }
     }
 
